@@ -32,6 +32,11 @@ class Checker:
         self.settings = settings or Settings.from_env()
         self._aliases = aliases or {}
 
+    @property
+    def aliases(self) -> dict[str, str]:
+        """The extra aliases this checker was built with (to build an equal one in a worker)."""
+        return dict(self._aliases)
+
     # ---------------------------------------------------------------- loaded once
 
     @cached_property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import __version__
@@ -28,80 +29,146 @@ def _console(stream=None):
                    no_color=bool(os.environ.get("NO_COLOR")) or None)
 
 
-def _load_documents(paths: list[str]):
-    """[(source, Document | None, error | None)] for every input, in order; errors do not stop."""
-    from .documents import expand_paths, load_path, load_stdin
-
-    out = []
-    for p in expand_paths(paths):
-        source = "<stdin>" if p == "-" else str(p)
-        try:
-            doc = load_stdin() if p == "-" else load_path(p, source)
-            out.append((source, doc, None))
-        except CdcheckError as exc:
-            out.append((source, None, str(exc)))
-    return out
-
-
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _show_progress() -> bool:
+    """A progress bar only for a person at a terminal: not in a pipe, not under CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _screen(args, cfg, mentions_only: bool):
+    """(checker, reports) for the inputs named, with config and options merged (options win)."""
+    from .batch import BatchOptions, screen
+    from .checker import Checker
+    from .documents import PathFilter, expand_paths
+
+    keep = PathFilter(
+        include=args.include or cfg.include, exclude=args.exclude or cfg.exclude,
+        include_base=None if args.include else cfg.base,
+        exclude_base=None if args.exclude else cfg.base,
+    )
+    items = list(expand_paths(args.paths, keep, force_exclude=args.force_exclude))
+    checker = Checker(aliases=cfg.aliases or None)
+    options = BatchOptions(
+        speaker_country=getattr(args, "speaker_country", None) or cfg.speaker_country,
+        allow=cfg.allow, allow_base=cfg.base, jobs=args.jobs, mentions_only=mentions_only,
+    )
+    if not (_show_progress() and len(items) > 1):
+        return checker, screen(checker, items, options)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    with Progress(*columns, console=_console(sys.stderr), transient=True) as bar:
+        task = bar.add_task("loading models", total=len(items))
+
+        def done(report) -> None:
+            bar.update(task, advance=1, description="checking")
+
+        return checker, screen(checker, items, options, on_done=done)
+
+
+def _check_jobs(args) -> None:
+    if args.jobs < 0:
+        from .errors import BadOption
+
+        raise BadOption("--jobs must be 0 (automatic) or more")
 
 
 def cmd_mentions(args) -> int:
-    from .checker import Checker
+    from . import config
     from .report import render_mentions, to_json
-    from .schema import DocumentReport
 
-    checker = Checker()
-    reports = []
-    for source, doc, error in _load_documents(args.paths):
-        if error is None:
-            try:
-                reports.append(checker.find_mentions(doc.text, source))
-                continue
-            except CdcheckError as exc:
-                error = str(exc)
-        reports.append(DocumentReport(source=source, error=error))
+    _check_jobs(args)
+    cfg = config.discover(args.config, args.no_config)
+    _, reports = _screen(args, cfg, mentions_only=True)
     if args.format == "json":
         _write(to_json(reports), args.output)
     else:
-        console = _console(open(args.output, "w", encoding="utf-8") if args.output else None)
-        for r in reports:
-            render_mentions(console, r)
+        with open(args.output, "w", encoding="utf-8") if args.output else nullcontext(None) as fh:
+            console = _console(fh)
+            for r in reports:
+                render_mentions(console, r)
     return EXIT_ERROR if any(r.error for r in reports) else EXIT_OK
 
 
-def cmd_check(args) -> int:
-    from .checker import Checker
-    from .report import render_check, to_json
-    from .schema import DocumentReport
+REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".sarif": "sarif", ".json": "json",
+                   ".csv": "csv", ".txt": "text", ".log": "text"}
 
-    checker = Checker()
-    speaker = checker.resolve_country(args.speaker_country)  # BadOption -> exit 2 before work
-    loaded = _load_documents(args.paths)
-    reports: list = [DocumentReport(source=s, error=e) if e else None for s, _, e in loaded]
-    good, where = [], []
-    for i, (source, doc, _) in enumerate(loaded):
-        if doc is not None:
-            try:
-                good.append((source, checker.validate(doc.text)))
-                where.append(i)
-            except CdcheckError as exc:
-                reports[i] = DocumentReport(source=source, error=str(exc))
-    for i, report in zip(where, checker.check_many(good, speaker), strict=True):
-        reports[i] = report
-    if args.format == "json":
-        _write(to_json(reports), args.output)
+
+def _report_format(path: str) -> str:
+    """The format of a --report file, from its extension (x.sarif.json is SARIF)."""
+    name = path.lower()
+    if name.endswith(".sarif.json"):
+        return "sarif"
+    fmt = REPORT_SUFFIXES.get(Path(name).suffix)
+    if fmt is None:
+        from .errors import BadOption
+
+        raise BadOption(f"--report {path}: cannot tell the format from the extension; use one of "
+                        f"{', '.join(sorted(REPORT_SUFFIXES))}")
+    return fmt
+
+
+def _emit(fmt: str, reports, summary: dict, output: str | None) -> None:
+    """Write the check report in `fmt` to `output` (a file) or standard output."""
+    if fmt == "text":
+        from .report import render_check
+        from .report_summary import render_summary
+
+        with open(output, "w", encoding="utf-8") if output else nullcontext(None) as fh:
+            console = _console(fh)
+            for r in reports:
+                render_check(console, r)
+            if len(reports) > 1:
+                render_summary(console, summary)
+        return
+    if fmt == "json":
+        from .report import to_json
+
+        text = to_json(reports, summary=summary)
+    elif fmt == "html":
+        from .report_html import render_html
+
+        text = render_html(reports)
+    elif fmt == "csv":
+        from .report_csv import render_csv
+
+        text = render_csv(reports)
     else:
-        console = _console(open(args.output, "w", encoding="utf-8") if args.output else None)
-        for r in reports:
-            render_check(console, r)
+        from .report_sarif import render_sarif
+
+        text = render_sarif(reports)
+    _write(text, output)
+
+
+def cmd_check(args) -> int:
+    from . import config
+    from .batch import summarize
+
+    _check_jobs(args)
+    extra = [(_report_format(path), path) for path in args.report or []]  # BadOption before work
+    cfg = config.discover(args.config, args.no_config)
+    _, reports = _screen(args, cfg, mentions_only=False)
+    summary = summarize(reports)
+    _emit(args.format, reports, summary, args.output)
+    for fmt, path in extra:
+        _emit(fmt, reports, summary, path)
     if any(r.error for r in reports):
         return EXIT_ERROR
-    failing = FAIL_ON[args.fail_on]
+    failing = FAIL_ON[args.fail_on or cfg.fail_on or "violation"]
     return EXIT_FAIL if any(r.verdict in failing for r in reports) else EXIT_OK
 
 
@@ -138,22 +205,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"cdcheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def inputs(sp):
+    def inputs(sp, formats):
         sp.add_argument("paths", nargs="+", metavar="PATH",
-                        help="files or folders (.txt, .md), or - for standard input")
-        sp.add_argument("--format", choices=["text", "json"], default="text")
+                        help="files or folders (.txt, .md, .docx, .pdf), or - for standard input")
+        sp.add_argument("--format", choices=formats, default="text")
         sp.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+        sp.add_argument("--include", action="append", metavar="GLOB",
+                        help="in folders, check only files matching GLOB (repeatable; replaces "
+                             "the configuration's include)")
+        sp.add_argument("--exclude", action="append", metavar="GLOB",
+                        help="skip files or folders matching GLOB (repeatable; replaces the "
+                             "configuration's exclude)")
+        sp.add_argument("--force-exclude", action="store_true",
+                        help="apply include/exclude to files named on the command line too "
+                             "(for pre-commit and CI, which name every changed file)")
+        sp.add_argument("--config", metavar="FILE",
+                        help="configuration file (default: cdcheck.toml or pyproject.toml's "
+                             "[tool.cdcheck], found from the current folder upwards)")
+        sp.add_argument("--no-config", action="store_true", help="ignore configuration files")
+        sp.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="processes reading .docx/.pdf files: 1 reads in the main process, "
+                             "0 (default) decides by the number of such files")
 
     m = sub.add_parser("mentions", help="list every country mention")
-    inputs(m)
+    inputs(m, ["text", "json"])
     m.set_defaults(func=cmd_mentions)
 
     c = sub.add_parser("check", help="check statements: findings, reasons, rewrites, verdicts")
-    inputs(c)
+    inputs(c, ["text", "json", "html", "csv", "sarif"])
+    c.add_argument("--report", action="append", metavar="FILE",
+                   help="also write a report to FILE, in the format its extension names "
+                        "(.html, .sarif, .json, .csv, .txt); repeatable")
     c.add_argument("--speaker-country", metavar="CODE",
                    help="the speaker is this country (under review): its mentions are exempt")
-    c.add_argument("--fail-on", choices=list(FAIL_ON), default="violation",
-                   help="exit 1 when a document reaches this verdict (default: violation)")
+    c.add_argument("--fail-on", choices=list(FAIL_ON), default=None,
+                   help="exit 1 when a document reaches this verdict (default: the "
+                        "configuration's, else violation)")
     c.set_defaults(func=cmd_check)
 
     t = sub.add_parser("train", help="rebuild the classifier from data/")

@@ -67,15 +67,28 @@ def evaluate_file(path: Path, checker, baseline_checker) -> dict:
     stmts = read_jsonl(path)
     gold = [gold_verdict(s) for s in stmts]
     pred, pred_tfidf, pred_all, confusion = [], [], [], Counter()
+    false_mentions = []
+    n_pred = 0
     for s in stmts:
         r = checker.check(s["text"], s.get("id", "?"), s.get("speaker_country"))
         pred.append(r.verdict)
         confusion.update(_align(s, r.findings))
+        n_pred += len(r.mentions)
+        spans = gold_spans(s)
+        for m in r.mentions:
+            if not any(m.start < e and b < m.end and m.key == g["country"] for b, e, g in spans):
+                false_mentions.append({"id": s.get("id"), "text": m.text, "country": m.key})
         pred_all.append("violation" if r.mentions else "ok")
         pred_tfidf.append(baseline_checker.check(s["text"], s.get("id", "?"),
                                                  s.get("speaker_country")).verdict)
     mention_pairs = list(confusion.elements())
+    n_gold = len(mention_pairs)
+    found = sum(1 for _, p in mention_pairs if p != "(missed)")
     return {
+        "mentions": {"gold": n_gold, "found": found, "predicted": n_pred,
+                     "recall": found / max(1, n_gold),
+                     "precision": (n_pred - len(false_mentions)) / max(1, n_pred),
+                     "false": false_mentions},
         "file": str(path),
         "statements": len(stmts),
         "cdcheck": _prf(gold, pred),
@@ -101,6 +114,12 @@ def format_table(result: dict) -> str:
         m = result[key]
         lines.append(f"{name:<26}{m['violation_precision']:>9.3f}{m['violation_recall']:>9.3f}"
                      f"{m['violation_f1']:>10.3f}{m['accuracy_3way']:>11.3f}")
+    mm = result["mentions"]
+    lines += ["", f"mentions: recall {mm['recall']:.3f} ({mm['found']}/{mm['gold']}), precision "
+              f"{mm['precision']:.3f} ({len(mm['false'])} false of {mm['predicted']})"]
+    if mm["false"]:
+        lines.append("false mentions: " + ", ".join(
+            f"{f['id']}:{f['text']!r}->{f['country']}" for f in mm["false"][:30]))
     lines += ["", f"mention label accuracy: {result['mention_label_accuracy']:.3f}",
               "confusion (rows gold, columns predicted):"]
     cols = CONFUSION_LABELS

@@ -8,6 +8,7 @@ that loading it at run time is a file read and a dict build, with no heavy impor
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,18 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
+_KEY_SEP = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def place_key(text: str) -> str:
+    """The key a place name is looked up by: folded, hyphens and runs of spaces made one space.
+
+    "Sharm El-Sheikh" in GeoNames, "Sharm El - Sheikh" as spaCy's tokens and "sharm el sheikh"
+    all become the same key.
+    """
+    return " ".join(_KEY_SEP.sub(" ", fold(text)).split())
+
+
 @dataclass(frozen=True)
 class Entry:
     """One surface form: what it looks like, which country it points at, and how to trust it."""
@@ -41,6 +54,9 @@ class Entry:
     case: str = "any"  # "any": case-insensitive, "title": capitals as written, "exact": same orth
     confirm: bool = False  # needs NER or a locative word to confirm
     weight: int = 0  # population for cities; breaks ties between equal-length matches
+    #: Other countries the surface may mean ("Congo", "Congolese"): `country` is the default
+    #: reading; one of these wins only when the text names it explicitly (see mentions.py).
+    alt: tuple[str, ...] = ()
 
     @property
     def is_block(self) -> bool:
@@ -65,10 +81,16 @@ class Gazetteer:
             return "placeholder"
         return self.names.get(iso3, iso3)
 
-    def lookup_place(self, key: str) -> tuple[str, str] | None:
-        """(ISO3, kind) for a folded place name NER found, from the gazetteer or smaller places."""
-        for e in self.candidates(key.split(" ")[0]):
-            if " ".join(e.tokens) == key:
+    def lookup_place(self, name: str) -> tuple[str, str] | None:
+        """(ISO3, kind) for a place name NER found, from the gazetteer or smaller places.
+
+        A phrase the gazetteer blocks (a region, a sea) resolves to None, as does an unknown one.
+        """
+        key = place_key(name)
+        if not key:
+            return None
+        for e in self.candidates(fold(name).split()[0]) + self.candidates(key.split(" ")[0]):
+            if place_key(" ".join(e.tokens)) == key:
                 return None if e.is_block else (e.country, e.kind)
         return self.places.get(key)
 
@@ -92,9 +114,10 @@ def load(rules_dir: Path) -> Gazetteer:
         for row in csv.reader(fh, delimiter="\t"):
             if not row or row[0].startswith("#"):
                 continue
-            surface, tokens, country, kind, case, confirm, weight = row
+            surface, tokens, country, kind, case, confirm, weight = row[:7]
+            alt = tuple(row[7].split("|")) if len(row) > 7 and row[7] else ()
             e = Entry(surface, tuple(tokens.split(" ")), country or None, kind, case,
-                      confirm == "1", int(weight))
+                      confirm == "1", int(weight), alt)
             index.setdefault(e.tokens[0], []).append(e)
     for entries in index.values():
         entries.sort(key=lambda e: (-len(e.tokens), e.is_block, -e.weight))
@@ -103,7 +126,8 @@ def load(rules_dir: Path) -> Gazetteer:
         for row in csv.reader(fh, delimiter="\t"):
             if row and not row[0].startswith("#"):
                 names[row[0]] = row[1]
-    places = {key: (iso3, kind) for key, iso3, kind in _read_tsv(rules_dir / PLACES_FILE, 3)}
+    places = {place_key(key): (iso3, kind)
+              for key, iso3, kind in _read_tsv(rules_dir / PLACES_FILE, 3)}
     return Gazetteer(index, names, _read_policy(rules_dir), places)
 
 
@@ -191,13 +215,17 @@ def build(rules_dir: Path) -> int:
             return 0.0
 
     title_only = {fold(w) for w in policy["case"]["title_case_only"]}
+    cp = policy["cities"]
+    rp = policy["regions"]
     confirm_names = {fold(w) for w in policy["confirm"]["names"]}
     entries: dict[tuple[str, ...], Entry] = {}
     rank = {"block": 9, "name": 8, "alias": 7, "code": 7, "demonym": 6, "placeholder": 6,
             "capital": 5, "city": 3, "region": 2}
 
-    def add(surface, country, kind, case=None, confirm=False, weight=0, force=False):
-        surface = surface.strip()
+    def add(surface, country, kind, case=None, confirm=False, weight=0, force=False, alt=()):
+        # A leading "the" adds nothing and would make the greedy matcher start a phrase one
+        # token early: "the Gulf" must not eat the start of "(the) Gulf of Guinea".
+        surface = _strip_the(surface.strip())
         if not surface:
             return
         tokens = tuple(fold(t.text) for t in tok(surface))
@@ -213,10 +241,15 @@ def build(rules_dir: Path) -> int:
         if kind in ("name", "alias", "code") and len(tokens) == 1 and tokens[0] in confirm_names:
             confirm = True
         e = Entry(surface, tokens, country, "name" if kind == "block" else kind, case, confirm,
-                  weight)
+                  weight, tuple(alt))
         old = entries.get(tokens)
         if old is not None and not force:
             old_rank = 9 if old.is_block else rank[old.kind]
+            # A first-level region beats a city of the same name in another country that is
+            # not a metropolis: "Ontario" is the Canadian province before the Californian city.
+            if kind == "region" and old.kind == "city" and old.weight < cp["confirm_below"] \
+                    and old.country != country:
+                old_rank = 0
             if old_rank > rank[kind]:
                 return
             if old_rank == rank[kind] and old.weight >= weight:
@@ -244,7 +277,8 @@ def build(rules_dir: Path) -> int:
             continue
         a, b = line.split("\t")[:2]
         if ambiguous:  # FORM -> codes, the first being the default reading
-            add(a.strip(), b.split("|")[0].strip(), "demonym")
+            codes = [c.strip() for c in b.split("|")]
+            add(a.strip(), codes[0], "demonym", alt=codes[1:], force=True)
         else:
             for form in b.split("|"):
                 add(form, a.strip(), "demonym")
@@ -257,13 +291,16 @@ def build(rules_dir: Path) -> int:
             add(cap, c["iso3"], "capital", confirm=common)  # tokens are folded: "Brasilia" too
     iso2to3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     iso2to3["XK"] = "XKX"
-    cp = policy["cities"]
     places: dict[str, tuple[str, str, int]] = {}
+    city_pops: dict[str, dict[str, int]] = {}  # place key -> ISO3 -> largest population
     for city in gc.get_cities().values():
         pop = city["population"]
         if city["countrycode"] not in iso2to3:
             continue
-        key = fold(city["name"])
+        key = place_key(city["name"])
+        by_country = city_pops.setdefault(key, {})
+        by_country[iso2to3[city["countrycode"]]] = max(pop, by_country.get(
+            iso2to3[city["countrycode"]], 0))
         if key not in places or places[key][2] < pop:
             places[key] = (iso2to3[city["countrycode"]], "city", pop)
         if pop < cp["min_population"]:
@@ -283,12 +320,20 @@ def build(rules_dir: Path) -> int:
     for s in subs:
         seen.setdefault(fold(s.name), set()).add(s.country_code)
     for s in pycountry.subdivisions:
-        key = fold(s.name)
+        key = place_key(s.name)
         if "(" not in key and "," not in key and key not in places and s.country_code in iso2to3:
             places[key] = (iso2to3[s.country_code], "region", 0)
+    generic = {fold(w) for w in rp["generic_words"]}
     for s in subs:
         key = fold(s.name)
-        if len(seen[key]) > 1 or zipf_frequency(key, "en") >= 4.0 or len(key) < 4:
+        # Famous regions are frequent words too ("Texas", "Ontario"), so frequency alone cannot
+        # tell a common word: a name made only of generic words ("Eastern", "Upper East",
+        # "Lakes") is left out, and so is a very frequent one ("Long An"); what enters still
+        # needs NER or a locative to confirm it.
+        words = place_key(s.name).split()
+        if len(seen[key]) > 1 or len(key) < 4 or all(w in generic for w in words):
+            continue
+        if zipf_frequency(key, "en") >= rp["common_word_zipf"]:
             continue
         if "(" in s.name or "," in s.name:
             continue
@@ -299,6 +344,29 @@ def build(rules_dir: Path) -> int:
     for line in (rules_dir / "not_mentions.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             add(line.strip(), None, "block", force=True)
+    # Cities of one name in several countries ("Valencia": Venezuela and Spain): the largest is
+    # the default reading; another at least a quarter as large (and in the gazetteer's own
+    # range) is an alternative that the text may select by naming its country (mentions.py).
+    for tokens, e in list(entries.items()):
+        if e.kind not in ("city", "capital") or e.alt or e.country is None:
+            continue
+        pops = city_pops.get(place_key(e.surface), {})
+        own = max(pops.get(e.country, 0), e.weight)
+        alt = [c for c, p in sorted(pops.items(), key=lambda kv: -kv[1])
+               if c != e.country and p >= cp["min_population"] and p * 4 >= own]
+        if alt:
+            entries[tokens] = Entry(e.surface, e.tokens, e.country, e.kind, e.case, e.confirm,
+                                    e.weight, tuple(alt))
+    # Names that alone could mean two countries: the policy's default reading, the others as
+    # alternatives that the text itself may select (mentions.py).
+    for surface, value in policy.get("resolve", {}).items():
+        if not isinstance(value, str):
+            continue
+        codes = [c.strip() for c in value.split("|") if c.strip()]
+        tokens = tuple(fold(t.text) for t in tok(surface))
+        old = entries.get(tokens)
+        kind = old.kind if old is not None and not old.is_block else "alias"
+        add(surface, codes[0], kind, case=old.case if old else None, force=True, alt=codes[1:])
 
     out = rules_dir / GAZETTEER_FILE
     with open(out, "w", encoding="utf-8", newline="") as fh:
@@ -306,7 +374,7 @@ def build(rules_dir: Path) -> int:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
         for e in sorted(entries.values(), key=lambda e: (e.kind, e.surface)):
             w.writerow([e.surface, " ".join(e.tokens), e.country or "", e.kind, e.case,
-                        int(e.confirm), e.weight])
+                        int(e.confirm), e.weight, "|".join(e.alt)])
     with open(rules_dir / COUNTRIES_FILE, "w", encoding="utf-8", newline="") as fh:
         fh.write("# generated: ISO3 -> display name\n")
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
@@ -316,9 +384,10 @@ def build(rules_dir: Path) -> int:
         fh.write("# generated: smaller places (GeoNames cities >= 15,000, ISO 3166-2 names), used "
                  "only to resolve what NER marks as a place\n")
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        in_gazetteer = {place_key(" ".join(t)) for t in entries}
         for key in sorted(places):
             iso3, kind, _ = places[key]
-            if tuple(key.split(" ")) not in entries and key.strip():
+            if key.strip() and key not in in_gazetteer:
                 w.writerow([key, iso3, kind])
     load.cache_clear()
     return len(entries)

@@ -77,6 +77,10 @@ def render_check(console, report: DocumentReport) -> None:
         line.append(f"{f.label:<10}")
         line.append(f"\"{m.text}\"", style="bold")
         line.append(f"  {m.country or 'X'} {m.kind}  confidence {f.confidence:.2f}")
+        if f.location is not None:
+            from .documents import describe
+
+            line.append(f"  at {describe(f.location)}", style="dim")
         if f.accepted:
             line.append(f"  accepted: {f.accepted}", style="cyan")
         console.print(line)

@@ -17,6 +17,8 @@ _PREPS = {"in", "from", "to", "into", "across", "throughout", "within", "inside"
           "through", "on", "with", "by", "of", "for", "against", "between", "and", "near"}
 _AUX = {"has": "have", "is": "are", "was": "were", "does": "do", "hasn't": "haven't",
         "isn't": "aren't", "wasn't": "weren't", "doesn't": "don't"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these",
+                "those", "whose", "of"}
 _WORD = re.compile(r"[A-Za-z'\u2019]+")
 
 
@@ -42,7 +44,8 @@ def _replacement(text: str, m: Mention, words: dict[str, str], after: str) -> tu
     if possessive:
         after = after[2:]
     if m.kind == "demonym":
-        return words["demonym"], after
+        # "the Nigerian police" -> "the national police"; "Albanian gangs" -> "some gangs"
+        return (words["demonym"] if prev in _DETERMINERS else words["demonym_bare"]), after
     place = m.kind in _PLACE
     if possessive:
         return words["place_possessive" if place else "country_possessive"], after

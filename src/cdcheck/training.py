@@ -17,7 +17,7 @@ from .classifier import CLASSES, HEAD_FILE, MAX_LENGTH, META_FILE, build_module,
 from .corpus import Example, data_hash, examples, read_jsonl
 
 DEFAULTS = {
-    "lora": {"epochs": 8, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32, "dropout": 0.1},
+    "lora": {"epochs": 6, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32, "dropout": 0.1},
     "full": {"epochs": 5, "lr": 5e-5, "head_lr": 1e-3},
 }
 BATCH = 16
@@ -147,6 +147,7 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
         model.encoder.save_pretrained(str(out_dir / "encoder"))
     else:
         model.encoder.save_pretrained(str(out_dir))
+        (out_dir / "README.md").unlink(missing_ok=True)  # peft's stub; the card is models/README.md
     save_file({f"head.{k}": v.contiguous() for k, v in model.head.state_dict().items()},
               str(out_dir / HEAD_FILE))
     meta = {

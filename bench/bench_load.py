@@ -1,0 +1,372 @@
+"""Load benchmark of the web service: gunicorn (gunicorn.conf.py) on loopback, a 600-word statement.
+
+    .venv/bin/python bench/bench_load.py                 # 1, 8, 32 clients x 20 s, then to 5,000
+    .venv/bin/python bench/bench_load.py --workers 1 --duration 10 --total 1000
+
+Starts `gunicorn -c gunicorn.conf.py app:app` on 127.0.0.1 at a free port, waits until every
+worker has loaded its models, then for each concurrency runs that many client threads (one
+keep-alive http.client connection each) for a bounded time, and prints p50/p95 latency,
+requests/s and errors (any answer but 200, or no answer). Worker RSS (VmRSS of each worker process)
+is read before the first request and again once `--total` requests (default 5,000) have been
+served, topping up with 8 clients; the statement's sentences are rotated so the requests are not
+all alike. The baseline, measured in the same run, is the same check in-process (Checker.check,
+no HTTP), one at a time. gunicorn is stopped at the end, whatever happens. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+STATEMENT = """\
+Thank you, Chair. Our organization has worked for eleven years with survivors of trafficking in \
+persons and with the authorities who identify them. We welcome this Constructive Dialogue and the \
+chance to share what we have learned from our programmes, and we thank the Secretariat for its \
+preparations.
+
+Since 2016 our teams have trained labour inspectors and police officers in Ghana, Peru and \
+Viet Nam to recognise the indicators of forced labour in agriculture, fishing and domestic work. \
+Together with the Ministry of Labour of Peru we developed a referral form that inspectors now use \
+in the field. In our work in Ghana we have assisted more than four hundred survivors, most of them \
+young men recruited for fishing with false promises of wages. Our shelters in Accra and Kumasi \
+offer legal aid, medical care and vocational training.
+
+We have also seen worrying patterns. Country X is not adequately protecting victims of \
+trafficking: victims are routinely detained in Country X and prosecuted for immigration offences, \
+which clearly violates the principle of non-punishment. The authorities of Country X have ignored \
+repeated requests to introduce a formal identification procedure. In Country Y, corruption among \
+border officials has allowed recruitment agencies to operate with impunity for years, and \
+Country Y has become a major hub for the trafficking of women into sexual exploitation.
+
+Many countries have made progress. Country Z adopted a new national action plan in 2022 and \
+created a specialised prosecution unit, and most victims in Country Z are now identified by \
+labour inspectors rather than by non-governmental organizations. We encourage States to learn \
+from such reforms.
+
+Our recommendations are drawn from our own programmes. First, identification should not depend \
+on a victim's willingness to testify; assistance must be unconditional. Second, labour \
+inspectorates need the mandate and the resources to enter private homes and fishing vessels, with \
+interpreters. Third, recruitment fees charged to workers should be prohibited and the prohibition \
+enforced, including for agencies that operate online. Fourth, survivors should be consulted when \
+national referral mechanisms are designed and reviewed.
+
+We also wish to share a lesson from a joint project with the Permanent Mission of Norway and the \
+International Labour Organization in Vienna last year. Bringing together prosecutors, labour \
+inspectors and civil society in one room, for three days, did more to build trust than years of \
+correspondence. Participants from twelve States agreed on a common checklist for joint \
+inspections, which our partners in Indonesia and the Philippines now test in the fishing sector.
+
+Technology offers both risks and opportunities. Traffickers increasingly recruit through social \
+media and messaging applications, and payments move through digital wallets that are hard to \
+trace. At the same time, we have seen how a simple telephone hotline, promoted through community \
+radio, allowed domestic workers to report abuse without exposing themselves to their employers. \
+We invite States to support such low-cost tools and to share data, with due respect for privacy.
+
+Data matter as well. Our case files show that survivors who received legal aid within the first \
+week were twice as likely to take part in proceedings, and that almost all of them had been \
+contacted first by a community worker or a trade union, not by the police. We are ready to share \
+our anonymised figures with any State that asks for them.
+
+Finally, we recall that the Protocol asks States to consider the physical, psychological and \
+social recovery of victims. Recovery takes years, not weeks. Funding cycles of twelve months make \
+it impossible to accompany survivors through criminal proceedings that last three or four years. \
+We therefore call on donors to commit to multi-year funding and on States to guarantee that \
+survivors can stay, work and receive support while proceedings continue, and to \
+keep survivors informed at every stage. Thank you for your attention and for this opportunity \
+to speak.
+"""
+
+
+def statement(words: int = 600) -> str:
+    """The benchmark statement, cut to exactly `words` words."""
+    out, n = [], 0
+    for line in STATEMENT.splitlines(keepends=True):
+        tokens = line.split(" ")
+        if n + len(line.split()) <= words:
+            out.append(line)
+            n += len(line.split())
+            continue
+        keep = words - n
+        out.append(" ".join(tokens[:keep]).rstrip(",;") + ".\n")
+        break
+    text = "".join(out)
+    assert len(text.split()) == words, len(text.split())
+    return text
+
+
+def variants(text: str, n: int, seed: int = 7) -> list[str]:
+    """`text` and n-1 versions with the paragraphs in another order (same words, other shapes)."""
+    paras = text.split("\n\n")
+    rng = random.Random(seed)
+    out = [text]
+    for _ in range(n - 1):
+        p = paras[:]
+        rng.shuffle(p)
+        out.append("\n\n".join(p))
+    return out
+
+
+# ---------------------------------------------------------------------------- gunicorn
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of `pid` (gunicorn's workers)."""
+    pids = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return sorted(pids)
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+class Server:
+    """gunicorn with the project's config on a loopback port; always stopped on exit."""
+
+    def __init__(self, workers: int | None, threads: int | None):
+        self.port = free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="cdcheck-gunicorn-", suffix=".log",
+                                               delete=False)
+        env = dict(os.environ, CDCHECK_BIND=f"{HOST}:{self.port}")
+        env.pop("CDCHECK_API_TOKEN", None)
+        if workers:
+            env["CDCHECK_WORKERS"] = str(workers)
+        if threads:
+            env["CDCHECK_THREADS"] = str(threads)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, workers: int, timeout: float = 300) -> float:
+        """Seconds until every worker logged that its models are loaded."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {Path(self.log.name).read_text()[-2000:]}")
+            if Path(self.log.name).read_text().count("models loaded") >= workers:
+                return time.monotonic() - started
+            time.sleep(0.5)
+        raise TimeoutError(f"gunicorn not ready after {timeout} s")
+
+    def workers(self) -> list[int]:
+        return children(self.proc.pid)
+
+    def stop(self) -> float:
+        """Stop gunicorn gracefully (SIGTERM), or kill it; the seconds it took."""
+        started = time.monotonic()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(45)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        return time.monotonic() - started
+
+
+# ---------------------------------------------------------------------------- clients
+
+
+class Counter:
+    def __init__(self, limit: int):
+        self.lock = threading.Lock()
+        self.left = limit
+
+    def take(self) -> bool:
+        with self.lock:
+            if self.left <= 0:
+                return False
+            self.left -= 1
+            return True
+
+
+def client(port: int, bodies: list[bytes], deadline: float, budget: Counter, offset: int,
+           latencies: list[float], errors: list[str]) -> None:
+    """One client: a keep-alive connection, one request after another until time or budget ends."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    i = offset
+    while time.monotonic() < deadline and budget.take():
+        body = bodies[i % len(bodies)]
+        i += 1
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/api/v1/check", body=body,
+                         headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            data = resp.read()
+            if resp.status != 200 or b'"verdict"' not in data:
+                errors.append(f"HTTP {resp.status}")
+            else:
+                latencies.append(time.perf_counter() - t0)
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(type(exc).__name__)
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    conn.close()
+
+
+def run_load(port: int, bodies: list[bytes], clients: int, seconds: float, limit: int) -> dict:
+    """`clients` concurrent clients for at most `seconds` and `limit` requests; the figures."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    budget = Counter(limit)
+    deadline = time.monotonic() + seconds
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(port, bodies, deadline, budget, k,
+                                                     latencies, errors))
+               for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"clients": clients, "requests": len(latencies) + len(errors), "errors": len(errors),
+            "error_kinds": sorted(set(errors)), "seconds": elapsed,
+            "rps": len(latencies) / elapsed if elapsed else 0.0,
+            "p50_ms": _pct(latencies, 50), "p95_ms": _pct(latencies, 95)}
+
+
+def _pct(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0] * 1000
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
+
+
+def baseline(text: str, n: int, threads: int) -> dict:
+    """The same check in-process, one at a time (no HTTP, no gunicorn): the floor for latency.
+
+    Torch gets as many threads as one worker has (gunicorn.conf.py: cores / workers).
+    """
+    import torch
+
+    from cdcheck import Checker
+
+    torch.set_num_threads(threads)
+    checker = Checker()
+    report = checker.check(text)  # loads the models
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        checker.check(text)
+        times.append(time.perf_counter() - t0)
+    return {"p50_ms": _pct(times, 50), "p95_ms": _pct(times, 95), "rps": n / sum(times),
+            "findings": len(report.findings or []), "verdict": report.verdict}
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clients", default="1,8,32", help="concurrency levels (default 1,8,32)")
+    ap.add_argument("--duration", type=float, default=20.0, help="seconds per level (default 20)")
+    ap.add_argument("--total", type=int, default=5000,
+                    help="requests served before the second RSS reading (default 5000)")
+    ap.add_argument("--max-seconds", type=float, default=1500.0,
+                    help="time limit for reaching --total (default 1500)")
+    ap.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
+    ap.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py)")
+    ap.add_argument("--baseline-runs", type=int, default=20)
+    ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = ap.parse_args(argv)
+
+    text = statement(600)
+    bodies = [json.dumps({"text": t}).encode() for t in variants(text, 8)]
+    print(f"statement: {len(text.split())} words, {len(text)} characters")
+    levels = [int(c) for c in args.clients.split(",")]
+    figures: dict = {"words": len(text.split()), "cores": len(os.sched_getaffinity(0))}
+
+    workers = args.workers or int(os.environ.get("CDCHECK_WORKERS", 0)) or figures["cores"]
+    if args.baseline_runs:
+        threads = max(1, figures["cores"] // workers)
+        figures["baseline"] = base = baseline(text, args.baseline_runs, threads)
+        print(f"baseline in-process Checker.check ({threads} torch thread"
+              f"{'s' if threads > 1 else ''}, as in a worker): p50 {base['p50_ms']:.0f} ms, "
+              f"p95 {base['p95_ms']:.0f} ms, {base['rps']:.2f} checks/s "
+              f"({base['findings']} findings, verdict {base['verdict']})")
+
+    server = Server(args.workers, args.threads)
+    try:
+        ready = server.wait_ready(workers)
+        pids = server.workers()
+        before = {pid: rss_mib(pid) for pid in pids}
+        figures.update(workers=len(pids), ready_s=ready, rss_before_mib=before)
+        print(f"gunicorn on {HOST}:{server.port}: {len(pids)} workers ready in {ready:.1f} s; "
+              f"RSS before: " + ", ".join(f"{v:.0f} MiB" for v in before.values()))
+        print(f"{'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} "
+              f"{'p95 ms':>8}  worker RSS after (MiB)")
+        served, results = 0, []
+        for c in levels:
+            r = run_load(server.port, bodies, c, args.duration, 10**9)
+            served += r["requests"]
+            r["rss_after_mib"] = {pid: rss_mib(pid) for pid in server.workers()}
+            results.append(r)
+            print(f"{c:>7} {r['requests']:>8} {r['errors']:>6} {r['rps']:>7.2f} "
+                  f"{r['p50_ms']:>8.0f} {r['p95_ms']:>8.0f}  "
+                  + ", ".join(f"{v:.0f}" for v in r["rss_after_mib"].values())
+                  + (f"  {r['error_kinds']}" if r["errors"] else ""))
+        figures["levels"] = results
+        if served < args.total:
+            r = run_load(server.port, bodies, 8, args.max_seconds, args.total - served)
+            served += r["requests"]
+            figures["top_up"] = r
+            print(f"top-up to {args.total}: {r['requests']} requests with 8 clients in "
+                  f"{r['seconds']:.0f} s, {r['errors']} errors, {r['rps']:.2f} req/s")
+        after_pids = server.workers()
+        after = {pid: rss_mib(pid) for pid in after_pids}
+        figures.update(requests_total=served, rss_after_mib=after)
+        total_errors = sum(r["errors"] for r in results) + figures.get("top_up", {}).get("errors", 0)
+        figures["errors_total"] = total_errors
+        print(f"after {served} requests ({total_errors} errors): RSS "
+              + ", ".join(f"{after[p]:.0f} MiB ({(after[p] / before[p] - 1) * 100:+.1f}%)"
+                          if p in before else f"{after[p]:.0f} MiB (new worker)" for p in after))
+        first = results[0]["rss_after_mib"] if results else {}
+        if first and set(first) == set(after):
+            print(f"growth since the first {results[0]['requests']} requests (allocator warm): "
+                  + ", ".join(f"{(after[p] / first[p] - 1) * 100:+.1f}%" for p in after))
+        if set(after_pids) != set(pids):
+            print("note: workers were replaced during the run (a crash or max_requests)")
+        if total_errors:
+            print("gunicorn log (end):\n" + Path(server.log.name).read_text()[-3000:])
+    finally:
+        print(f"gunicorn stopped in {server.stop():.1f} s")
+        log = Path(server.log.name)
+        if log.exists():
+            log.unlink()
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return 1 if figures.get("errors_total") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Batch screening: order, errors that never stop the batch, locations, acceptances, summary."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import docbuild
+import pytest
+
+from cdcheck.batch import BatchOptions, load_one, screen, summarize, worker_count
+from cdcheck.config import AllowEntry
+from cdcheck.schema import DocumentReport, Finding, Mention
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    files = docbuild.sample_folder(root)
+    (root / "bad-directive.md").write_text(
+        "<!-- cdcheck: allow GRC -->\nGreece adopted a law.\n", encoding="utf-8")
+    return root, sorted([*files.values(), root / "bad-directive.md"])
+
+
+@pytest.fixture(scope="module")
+def reports(checker, sample):
+    return screen(checker, sample[1], BatchOptions(jobs=1))
+
+
+def _by_name(reports):
+    return {r.source.rsplit("/", 1)[-1]: r for r in reports}
+
+
+def test_one_report_per_input_in_input_order(reports, sample):
+    assert [r.source for r in reports] == [str(p) for p in sample[1]]
+
+
+def test_broken_files_are_errors_and_the_rest_is_checked(reports):
+    by = _by_name(reports)
+    errors = {name for name, r in by.items() if not r.ok}
+    assert errors == {"broken.docx", "scan.pdf", "empty.txt", "bad-directive.md"}
+    assert "needs a reason" in by["bad-directive.md"].error or \
+        "cannot read the cdcheck directive" in by["bad-directive.md"].error
+    assert "line 1" in by["bad-directive.md"].error
+    for name in ("guide.txt", "submission.docx", "submission.pdf"):
+        assert by[name].verdict == "violation", name  # the Guide's example, in every format
+    assert by["windows.txt"].ok and by["windows.txt"].findings
+
+
+def test_every_finding_has_a_location_of_its_format(reports):
+    by = _by_name(reports)
+    for name, r in by.items():
+        for f in r.findings or []:
+            loc = f.location
+            assert loc is not None, name
+            if name.endswith((".txt", ".md")):
+                line = r.text.split("\n")[loc.line - 1]
+                assert line[loc.column - 1:].startswith(f.mention.text)
+            elif name.endswith(".docx"):
+                assert loc.part in ("body", "header", "footer")
+                assert loc.paragraph or loc.table
+            else:
+                assert loc.page and loc.line and loc.column
+
+
+def test_directive_accepts_and_recomputes_the_verdict(reports):
+    r = _by_name(reports)["accepted.md"]
+    flagged = [f for f in r.findings if f.label in ("blame", "situation")]
+    assert flagged and all(f.accepted == "the Guide's own example, quoted" for f in flagged)
+    assert r.verdict == "ok"
+    assert r.to_dict()["directives"][0]["accepted"] == len(flagged)
+    assert "cdcheck" not in r.text  # blanked before checking
+
+
+def test_two_checking_processes_give_the_same_reports(checker, sample, reports):
+    parallel = screen(checker, sample[1], BatchOptions(jobs=2))
+    assert [r.to_dict() for r in parallel] == [r.to_dict() for r in reports]
+    assert [f.location for r in parallel for f in r.findings or []] == \
+        [f.location for r in reports for f in r.findings or []]
+
+
+def test_config_allow_entries_accept_findings_in_matching_files(checker, sample):
+    root, items = sample
+    options = BatchOptions(jobs=1, allow_base=root,
+                           allow=[AllowEntry(["*.docx"], ["X"], "reviewed submission")])
+    by = _by_name(screen(checker, items, options))
+    docx = by["submission.docx"]
+    flagged = [f for f in docx.findings if f.label in ("blame", "situation")]
+    placeholders = [f for f in flagged if f.mention.country is None]
+    assert placeholders and all(f.accepted == "reviewed submission" for f in placeholders)
+    assert all(f.explanation["accepted_by"] == "allow entry in the configuration file"
+               for f in placeholders)
+    # Real countries in the same file are not covered by an entry for placeholders.
+    assert all(f.accepted is None for f in flagged if f.mention.country is not None)
+    assert by["guide.txt"].verdict == "violation"  # other files untouched
+
+
+def test_progress_callback_once_per_document(checker, sample):
+    seen = []
+    screen(checker, sample[1][:4], BatchOptions(jobs=1), on_done=lambda r: seen.append(r.source))
+    assert sorted(seen) == sorted(str(p) for p in sample[1][:4])
+
+
+def test_stdin_is_one_document(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
+        "Texte en français: Côte d’Ivoire.".encode("utf-16"))))
+    source, doc, error = load_one("-")
+    assert (source, error) == ("<stdin>", None)
+    assert doc.text == "Texte en français: Côte d’Ivoire." and doc.meta["encoding"] == "utf-16"
+
+
+def test_worker_processes_only_for_large_batches(tmp_path, monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    few = [tmp_path / f"{i}.pdf" for i in range(5)]
+    many = [tmp_path / f"{i}.docx" for i in range(40)]
+    assert worker_count(few) == 1
+    assert worker_count(many) == 2
+    assert worker_count(["-", *many]) == 1  # standard input is read in this process
+    assert worker_count(few, jobs=3) == 3 and worker_count(few[:2], jobs=3) == 2
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert worker_count(many) == 1
+
+
+def _finding(label, country, text, accepted=None):
+    m = Mention(0, len(text), text, country, text if country is None else f"name-{country}",
+                "placeholder" if country is None else "name")
+    return Finding(m, label, "error", 0.9, text, "msg", accepted=accepted)
+
+
+def test_summary_counts():
+    reports = [
+        DocumentReport("a", findings=[_finding("blame", "NGA", "Nigeria"),
+                                      _finding("blame", "NGA", "Nigerian"),
+                                      _finding("situation", "GHA", "Ghana")], verdict="violation"),
+        DocumentReport("b", findings=[_finding("blame", "NGA", "Lagos"),
+                                      _finding("blame", None, "Country X"),
+                                      _finding("blame", None, "State B"),
+                                      _finding("blame", "PER", "Peru", accepted="ok")],
+                       verdict="violation"),
+        DocumentReport("c", findings=[], verdict="ok"),
+        DocumentReport("d", error="d: the document is empty"),
+    ]
+    s = summarize(reports)
+    assert s["documents"] == 4 and s["errors"] == 1
+    assert s["verdicts"] == {"ok": 1, "review": 0, "violation": 2}
+    assert s["findings"] == {"blame": 5, "situation": 1, "accepted": 1}
+    assert s["most_blamed"][0] == {"country": "NGA", "country_name": "name-NGA", "findings": 3,
+                                   "documents": 2}
+    assert {(b["country"], b["country_name"]) for b in s["most_blamed"][1:]} == \
+        {(None, "Country X"), (None, "State B")}  # placeholders apart, never merged
+    assert s["unreadable"] == [{"source": "d", "error": "the document is empty"}]

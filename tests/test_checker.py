@@ -1,0 +1,157 @@
+"""The core (checker.py): one statement or many, errors, the speaker's exemption."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from cdcheck.checker import Checker
+from cdcheck.errors import BadOption, DocumentTooLarge, EmptyDocument
+from cdcheck.schema import VERDICTS
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+# Flagrant accusations (the Guide's not-allowed pattern): any sane model flags them.
+ACCUSATION = ("{C} has not addressed this issue, which has resulted in several incidences in the "
+              "last years. The authorities of {C} routinely detain victims of trafficking and "
+              "prosecute them as criminals.")
+
+
+def _texts():
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*"))
+             if p.suffix in (".txt", ".md")]
+    texts += [
+        ("short", "Our programme trains judges in Ghana."),
+        ("none", "Governments everywhere must do more for victims."),
+        ("many", "Victims from Nigeria, Ghana and Togo were found in Italy, Spain and Malta. "
+                 "Country X has not acted."),
+    ]
+    return texts
+
+
+def test_check_gives_a_report_with_a_finding_per_mention(checker):
+    text = "Our organization trains judges in Ghana. Country X has not addressed this issue."
+    r = checker.check(text, source="s.txt")
+    assert r.source == "s.txt" and r.ok and r.text == text
+    assert [f.mention.text for f in r.findings] == ["Ghana", "Country X"]
+    assert [m.text for m in r.mentions] == ["Ghana", "Country X"]
+    assert r.verdict in VERDICTS
+    for f in r.findings:
+        assert text[f.mention.start:f.mention.end] == f.mention.text
+        assert 0.0 <= f.confidence <= 1.0
+        assert f.message and f.sentence in text
+        assert set(f.explanation["model"]) == set(checker.classifier.classes)
+        assert (f.suggestion is not None) == (f.label in ("blame", "situation"))
+
+
+def test_verdict_is_the_worst_finding(checker):
+    for _, text in _texts():
+        r = checker.check(text)
+        worst = max((checker.policy.rule(f.label).verdict for f in r.findings),
+                    key=VERDICTS.index, default="ok")
+        assert r.verdict == worst
+
+
+def test_no_mention_is_ok_however_critical(checker):
+    r = checker.check("Governments fail victims, violate their rights and protect traffickers.")
+    assert (r.mentions, r.findings, r.verdict) == ([], [], "ok")
+
+
+def test_check_many_gives_the_same_as_one_by_one(checker):
+    items = _texts()
+    single = [checker.check(t, s) for s, t in items]
+    for batch in (1, 3, 16):
+        many = list(checker.check_many(items, batch_docs=batch))
+        assert [r.source for r in many] == [s for s, _ in items]
+        for a, b in zip(single, many, strict=True):
+            assert a.verdict == b.verdict
+            assert [(f.mention.start, f.mention.end, f.label) for f in a.findings] == \
+                [(f.mention.start, f.mention.end, f.label) for f in b.findings]
+            for fa, fb in zip(a.findings, b.findings, strict=True):
+                assert fa.confidence == pytest.approx(fb.confidence, abs=1e-4)
+
+
+def test_check_many_is_lazy_and_keeps_order(checker):
+    gen = checker.check_many([("a", "Ghana ratified."), ("b", "Peru ratified.")])
+    assert next(gen).source == "a"
+    assert next(gen).source == "b"
+    with pytest.raises(StopIteration):
+        next(gen)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t\n"])
+def test_empty_text_is_refused(checker, text):
+    with pytest.raises(EmptyDocument):
+        checker.check(text)
+    with pytest.raises(EmptyDocument):
+        checker.find_mentions(text)
+
+
+def test_too_large_text_is_refused(checker):
+    small = Checker(replace(checker.settings, max_chars=50))
+    with pytest.raises(DocumentTooLarge, match="50"):
+        small.check("Ghana. " * 20)
+    with pytest.raises(DocumentTooLarge):
+        list(small.check_many([("a", "ok"), ("b", "x" * 51)]))
+    assert small.find_mentions("Ghana ratified.").mentions[0].country == "GHA"
+
+
+@pytest.mark.parametrize("bad", ["QQ", "Atlantisland", "XYZW"])
+def test_unknown_speaker_country_is_a_bad_option(checker, bad):
+    with pytest.raises(BadOption):
+        checker.check("Ghana ratified.", speaker_country=bad)
+
+
+@pytest.mark.parametrize("speaker", ["NO", "NOR", "Norway", "norway"])
+def test_speaker_country_is_resolved_from_any_form(checker, speaker):
+    assert checker.resolve_country(speaker) == "NOR"
+
+
+def test_no_speaker_is_none(checker):
+    assert checker.resolve_country(None) is None and checker.resolve_country("  ") is None
+
+
+def test_the_speakers_own_mentions_are_exempt(checker):
+    text = ACCUSATION.format(C="Norway")
+    plain = checker.check(text)
+    assert {f.label for f in plain.findings} <= {"blame", "situation"}
+    assert plain.verdict in ("violation", "review")
+    own = checker.check(text, speaker_country="NO")
+    assert [f.label for f in own.findings] == ["exempt"] * len(plain.findings)
+    assert own.verdict == "ok"
+    assert own.to_dict()["speaker_country"] == "NOR"
+    assert all(f.suggestion is None for f in own.findings)
+
+
+def test_the_speaker_exempts_only_its_own_country(checker):
+    text = ACCUSATION.format(C="Norway") + " " + ACCUSATION.format(C="Ghana")
+    r = checker.check(text, speaker_country="GHA")
+    labels = {f.mention.country: set() for f in r.findings}
+    for f in r.findings:
+        labels[f.mention.country].add(f.label)
+    assert labels["GHA"] == {"exempt"}
+    assert labels["NOR"] <= {"blame", "situation"}
+    assert r.verdict in ("violation", "review")
+
+
+def test_find_mentions_does_not_classify(checker):
+    r = checker.find_mentions("Ghana ratified.", source="m.txt")
+    assert r.findings is None and r.verdict is None
+    assert r.to_dict() == {"source": "m.txt", "mentions": [m.to_dict() for m in r.mentions]}
+
+
+def test_check_doc_on_an_already_parsed_doc(checker):
+    text = ACCUSATION.format(C="Country X")
+    doc = checker.nlp(text)
+    a, b = checker.check_doc(doc), checker.check(text)
+    assert [(f.mention.start, f.label) for f in a.findings] == \
+        [(f.mention.start, f.label) for f in b.findings]
+
+
+def test_project_aliases_are_found(checker):
+    custom = Checker(checker.settings, aliases={"Ruritania": "NOR"})
+    (m,) = custom.find_mentions("Ruritania ratified.").mentions
+    assert (m.country, m.kind) == ("NOR", "alias")
+    assert checker.find_mentions("Ruritania ratified.").mentions == []

@@ -1,0 +1,113 @@
+"""Suggested rewrites (suggest.py): every mention generalised away, in grammatical slots."""
+
+from __future__ import annotations
+
+import pytest
+
+from cdcheck.suggest import rewrite
+
+SENTENCES = [
+    "Country X has not addressed this issue.",
+    "Ghana's police fail victims.",
+    "Victims are detained in Ghana and prosecuted.",
+    "Nigerian police detain victims.",
+    "Traffickers in Lagos operate freely.",
+    "The Philippines fails its victims.",
+    "Moscow refuses to cooperate.",
+    "Norway and Sweden fail to act.",
+    "The government of Ghana does nothing.",
+    "Victims from Nigeria are detained in Italy.",
+    "Ghana hasn't acted, and the UAE isn't acting either.",
+    "In the United States, gun shops sell freely.",
+    "Country X's authorities ignore victims in country X.",
+    "Mexican cartels bribe officials in Sinaloa and Guatemala City.",
+    "Oftentimes, victims are detained in Côte d'Ivoire and prosecuted as criminals.",
+]
+
+
+@pytest.fixture(scope="module")
+def suggest(checker):
+    """sentence -> (mentions, rewrite) with the real finder and the policy's words."""
+
+    def run(sentence):
+        mentions = checker.find_mentions(sentence).mentions
+        return mentions, rewrite(sentence, 0, mentions, checker.policy.suggest)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def words(checker):
+    return checker.policy.suggest
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_rewrite_removes_every_mention(checker, suggest, sentence):
+    mentions, out = suggest(sentence)
+    assert mentions, "the sentence must have something to generalise"
+    assert checker.find_mentions(out).mentions == []
+    for m in mentions:
+        assert m.text not in out
+
+
+@pytest.mark.parametrize("sentence", SENTENCES[:6])
+def test_rewrite_rechecked_by_the_checker_is_ok(checker, suggest, sentence):
+    _, out = suggest(sentence)
+    report = checker.check(out)
+    assert report.mentions == [] and report.findings == [] and report.verdict == "ok"
+
+
+def test_subject_takes_the_plural_and_its_verb_agrees(suggest, words):
+    assert suggest("Country X has not addressed this issue.")[1] == \
+        f"{_cap(words['country_plural'])} have not addressed this issue."
+    assert suggest("Ghana fails its victims.")[1] == f"{_cap(words['country_plural'])} fail its victims."
+    assert suggest("Ghana hasn't acted.")[1] == f"{_cap(words['country_plural'])} haven't acted."
+    assert suggest("Ghana is a hub.")[1] == f"{_cap(words['country_plural'])} are a hub."
+
+
+def test_possessive_takes_the_possessive_form(suggest, words):
+    assert suggest("Ghana's police fail victims.")[1] == \
+        f"{_cap(words['country_possessive'])} police fail victims."
+    assert suggest("Ghana\u2019s police fail victims.")[1] == \
+        f"{_cap(words['country_possessive'])} police fail victims."
+
+
+def test_after_a_preposition_takes_the_in_form(suggest, words):
+    assert suggest("Victims are detained in Ghana and prosecuted.")[1] == \
+        f"Victims are detained in {words['in_country']} and prosecuted."
+    assert suggest("Traffickers in Lagos operate freely.")[1] == \
+        f"Traffickers in {words['place_in']} operate freely."
+
+
+def test_the_article_before_a_name_goes_with_it(suggest, words):
+    out = suggest("The Philippines fails its victims.")[1]
+    assert out == f"{_cap(words['country_plural'])} fail its victims."
+    assert "The " not in out and "the " not in out
+
+
+def test_rewrite_keeps_the_rest_of_the_sentence(suggest):
+    sentence = "Oftentimes, victims are detained in Côte d'Ivoire and prosecuted as criminals."
+    _, out = suggest(sentence)
+    assert out.startswith("Oftentimes, victims are detained in ")
+    assert out.endswith(" and prosecuted as criminals.")
+
+
+def test_rewrite_uses_document_offsets(checker, words):
+    text = "We thank the Chair. Ghana fails its victims."
+    mentions = checker.find_mentions(text).mentions
+    offset = text.index("Ghana")
+    assert rewrite(text[offset:], offset, mentions, words) == \
+        f"{_cap(words['country_plural'])} fail its victims."
+    # a mention outside the sentence is left alone
+    assert rewrite("We thank the Chair.", 0, mentions, words) == "We thank the Chair."
+
+
+def test_rewrite_words_come_from_the_policy(checker):
+    mentions = checker.find_mentions("Victims are detained in Ghana.").mentions
+    custom = dict(checker.policy.suggest, in_country="several States")
+    assert rewrite("Victims are detained in Ghana.", 0, mentions, custom) == \
+        "Victims are detained in several States."

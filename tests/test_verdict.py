@@ -1,0 +1,107 @@
+"""From probabilities to findings and a verdict (verdict.py), as rules/labels.toml says."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from cdcheck.rules import load_policy
+from cdcheck.schema import Mention
+from cdcheck.settings import Settings
+from cdcheck.verdict import decide_label, document_verdict, make_finding
+
+POLICY = load_policy(Settings().rules_dir)
+B, S = POLICY.blame_min, POLICY.situation_min
+NORWAY = Mention(0, 6, "Norway", "NOR", "Norway", "name")
+GHANA = Mention(10, 15, "Ghana", "GHA", "Ghana", "name")
+
+
+def probs(blame=0.0, situation=0.0, work=0.0, neutral=0.0):
+    return {"blame": blame, "situation": situation, "work": work, "neutral": neutral}
+
+
+def test_blame_at_its_threshold():
+    assert decide_label(probs(blame=B, work=1 - B), POLICY)[0] == "blame"
+    below = B - 0.01
+    label = decide_label(probs(blame=below, work=1 - below), POLICY)[0]
+    assert label != "blame"
+
+
+def test_situation_at_its_threshold():
+    assert decide_label(probs(situation=S, neutral=1 - S), POLICY)[0] == "situation"
+    below = S - 0.01
+    assert decide_label(probs(situation=below, neutral=1 - below), POLICY)[0] != "situation"
+
+
+def test_blame_wins_over_situation_when_both_pass():
+    assert decide_label(probs(blame=B, situation=S), replace(POLICY, blame_min=0.4,
+                                                             situation_min=0.4))[0] == "blame"
+
+
+def test_thresholds_are_read_from_the_policy_not_fixed():
+    p = probs(blame=0.45, work=0.35, neutral=0.2)
+    assert decide_label(p, replace(POLICY, blame_min=0.4))[0] == "blame"
+    assert decide_label(p, replace(POLICY, blame_min=0.5))[0] == "work"
+
+
+def test_below_the_thresholds_the_better_allowed_label_wins():
+    label, conf, why = decide_label(probs(blame=0.4, situation=0.3, work=0.1, neutral=0.2),
+                                    replace(POLICY, blame_min=0.5, situation_min=0.5))
+    assert (label, conf) == ("neutral", 0.2) and why
+
+
+def test_confidence_is_the_chosen_labels_probability():
+    label, conf, _ = decide_label(probs(work=0.7, neutral=0.3), POLICY)
+    assert (label, conf) == ("work", 0.7)
+
+
+def test_finding_has_severity_and_message_of_its_label():
+    f = make_finding(GHANA, probs(blame=0.95, work=0.05), "Ghana fails.", POLICY)
+    assert (f.label, f.severity) == ("blame", "error")
+    assert f.message == POLICY.rule("blame").message.format(country="Ghana", text="Ghana")
+    assert f.explanation["model"]["blame"] == 0.95 and f.explanation["decision"]
+    assert f.sentence == "Ghana fails." and f.suggestion is None
+
+
+@pytest.mark.parametrize("label", ["blame", "situation"])
+def test_the_speakers_own_country_is_exempt_from_blame_and_situation(label):
+    f = make_finding(NORWAY, probs(**{label: 0.9, "work": 0.1}), "s", POLICY, speaker_country="NOR")
+    assert (f.label, f.severity) == ("exempt", POLICY.rule("exempt").severity)
+    assert f.explanation["exempt_from"] == label
+
+
+@pytest.mark.parametrize("label", ["work", "neutral"])
+def test_allowed_labels_of_the_speakers_country_stay_as_they_are(label):
+    f = make_finding(NORWAY, probs(**{label: 0.9, "blame": 0.1}), "s", POLICY, speaker_country="NOR")
+    assert f.label == label and "exempt_from" not in f.explanation
+
+
+def test_other_countries_are_not_exempt_when_a_speaker_is_given():
+    f = make_finding(GHANA, probs(blame=0.9), "s", POLICY, speaker_country="NOR")
+    assert f.label == "blame"
+
+
+def test_placeholder_is_never_exempt():
+    x = Mention(0, 9, "Country X", None, "Country X", "placeholder")
+    assert make_finding(x, probs(blame=0.9), "s", POLICY, speaker_country="NOR").label == "blame"
+
+
+def _f(label):
+    p = {"blame": probs(blame=0.9), "situation": probs(situation=0.9), "work": probs(work=0.9),
+         "neutral": probs(neutral=0.9)}[label]
+    return make_finding(GHANA, p, "s", POLICY)
+
+
+def test_document_verdict_is_the_worst_finding():
+    assert document_verdict([], POLICY) == "ok"
+    assert document_verdict([_f("work"), _f("neutral")], POLICY) == "ok"
+    assert document_verdict([_f("work"), _f("situation")], POLICY) == "review"
+    assert document_verdict([_f("situation"), _f("blame"), _f("work")], POLICY) == "violation"
+
+
+def test_accepted_findings_do_not_count_towards_the_verdict():
+    blame = _f("blame")
+    blame.accepted = "the Secretariat agreed"
+    assert document_verdict([blame, _f("situation")], POLICY) == "review"
+    assert document_verdict([blame], POLICY) == "ok"
