@@ -27,8 +27,9 @@ worker_class = "gthread"
 threads = int(os.environ.get("CDCHECK_THREADS", 4))
 preload_app = False
 
-# A 300,000-character statement (the largest accepted) takes well under a minute on one core;
-# a worker silent for 120 s is stuck and is replaced.
+# A gthread worker's main loop keeps beating while a request thread checks, so this only
+# replaces a worker that is truly stuck (or still loading its models after 120 s). A check of the
+# largest statement accepted (CDCHECK_MAX_CHARS, 300,000 characters) takes about a minute.
 timeout = int(os.environ.get("CDCHECK_TIMEOUT", 120))
 graceful_timeout = 30
 keepalive = 5

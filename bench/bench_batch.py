@@ -1,18 +1,18 @@
 """Batch screening speed: documents/minute for a mixed folder against the same texts as .txt.
 
-    python bench/bench_batch.py [--documents 200] [--out bench/out] [--skip-variants]
+    python bench/bench_batch.py [--documents 200] [--out bench/out] [--skip-serial]
 
 Generates the folder (make_corpus_folder.py), then times whole `cdcheck check` commands, each a
-fresh process as a user runs them (model loading included; start-up is also timed alone and
-shown so the per-document rate can be read without it):
+fresh process as a user runs it (model loading included; start-up is also timed alone, so the
+rate without it can be read too), and the CPU time they used:
 
-  mixed      the one command: OUT/mixed -> text, HTML and SARIF reports (--jobs 1)
-  txt        the same statements as .txt files, same command
-  mixed -j2  reading .docx/.pdf in a second process while the main one checks
-  2 procs    two cdcheck processes over half the files each, one torch thread each
-             (what a checker-per-core pool would give)
+  mixed  -j auto   the one command: OUT/mixed -> text, HTML and SARIF (two checking processes)
+  txt    -j auto   the same statements as .txt files
+  mixed  -j 1      everything in one process, PyTorch on two threads
+  txt    -j 1
 
-Machines here are shared and noisy: compare figures within one run only.
+Machines here are shared and noisy: compare figures within one run only. Run the printed
+command in a terminal to see the progress bar.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,33 +35,29 @@ import make_corpus_folder  # noqa: E402
 CDCHECK = [sys.executable, "-m", "cdcheck.cli"]
 
 
-def run(args: list[str], env: dict | None = None) -> tuple[float, int]:
-    """(wall seconds, exit code) of one cdcheck command, its output discarded."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(args: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, exit code) of one cdcheck command, its output discarded."""
+    cpu = _children_cpu()
     t = time.perf_counter()
     proc = subprocess.run(CDCHECK + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          env={**os.environ, **(env or {})}, cwd=ROOT)
+                          cwd=ROOT)
     wall = time.perf_counter() - t
     if proc.returncode not in (0, 1, 2):
         sys.stderr.write(proc.stderr.decode(errors="replace")[-2000:])
         raise SystemExit(f"cdcheck failed ({proc.returncode}): {' '.join(args)}")
-    return wall, proc.returncode
-
-
-def run_parallel(commands: list[list[str]], env: dict) -> float:
-    """Wall seconds for commands started together."""
-    t = time.perf_counter()
-    procs = [subprocess.Popen(CDCHECK + c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, **env}, cwd=ROOT) for c in commands]
-    for p in procs:
-        p.wait()
-    return time.perf_counter() - t
+    return wall, _children_cpu() - cpu, proc.returncode
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--documents", type=int, default=200)
     ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
-    ap.add_argument("--skip-variants", action="store_true", help="only the mixed and txt runs")
+    ap.add_argument("--skip-serial", action="store_true", help="leave out the -j 1 runs")
     args = ap.parse_args(argv)
     out = Path(args.out)
     mixed, plain = make_corpus_folder.make(out, args.documents)
@@ -71,38 +68,37 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tiny = Path(tmp) / "one.txt"
         tiny.write_text("Our organization trains judges in Ghana.\n", encoding="utf-8")
-        startup, _ = run(base + [str(tiny)])
+        startup, _, _ = run(base + [str(tiny)])
 
     html, sarif = out / "report.html", out / "report.sarif"
-    command = base + ["--jobs", "1", str(mixed), "-o", str(out / "report.txt"),
-                      "--report", str(html), "--report", str(sarif)]
+    shown = ["cdcheck", *base, str(mixed), "-o", str(out / "report.txt"), "--report", str(html),
+             "--report", str(sarif)]
+    runs = [("mixed (.txt .md .docx .pdf)", "auto", n_mixed, shown[1:]),
+            ("same texts as .txt", "auto", n_txt,
+             base + [str(plain), "--format", "json", "-o", str(out / "txt.json")])]
+    if not args.skip_serial:
+        runs += [("mixed (.txt .md .docx .pdf)", "1", n_mixed,
+                  base + ["--jobs", "1", str(mixed), "--format", "json",
+                          "-o", str(out / "mixed-j1.json")]),
+                 ("same texts as .txt", "1", n_txt,
+                  base + ["--jobs", "1", str(plain), "--format", "json",
+                          "-o", str(out / "txt-j1.json")])]
     rows = []
-    wall, code = run(command)
-    rows.append(("mixed (.txt .md .docx .pdf)", n_mixed, wall))
-    wall_txt, _ = run(base + ["--jobs", "1", str(plain), "--format", "json",
-                              "-o", str(out / "txt.json")])
-    rows.append(("same texts as .txt", n_txt, wall_txt))
-    if not args.skip_variants:
-        wall, _ = run(base + ["--jobs", "2", str(mixed), "--format", "json",
-                              "-o", str(out / "mixed-j2.json")])
-        rows.append(("mixed, reader process (-j 2)", n_mixed, wall))
-        files = sorted(str(f) for f in mixed.rglob("*") if f.is_file())
-        halves = [files[0::2], files[1::2]]
-        wall = run_parallel([base + ["--jobs", "1", "--format", "json", "-o",
-                                     str(out / f"half-{i}.json"), *h]
-                             for i, h in enumerate(halves)], {"OMP_NUM_THREADS": "1"})
-        rows.append(("mixed, 2 processes x 1 thread", n_mixed, wall))
+    for name, jobs, n, command in runs:
+        wall, cpu, code = run(command)
+        rows.append((name, jobs, n, wall, cpu))
 
     sarif_doc = json.loads(sarif.read_text(encoding="utf-8"))
     notes = sarif_doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    print(f"cdcheck batch benchmark, {os.cpu_count()} CPUs; start-up (1 short document) "
-          f"{startup:.1f} s")
-    print(f"command: cdcheck {' '.join(command[:-6])} {mixed.relative_to(ROOT)} "
-          f"-o report.txt --report report.html --report report.sarif  (exit {code})")
-    print(f"{'run':<34}{'docs':>6}{'seconds':>10}{'docs/min':>10}{'docs/min excl. start-up':>25}")
-    for name, n, wall in rows:
+    print(f"cdcheck batch benchmark, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}; start-up (1 short document) {startup:.1f} s")
+    print("command: " + " ".join(shown))
+    print(f"{'run':<30}{'-j':>5}{'docs':>6}{'wall s':>9}{'CPU s':>8}{'docs/min':>10}"
+          f"{'excl. start-up':>16}")
+    for name, jobs, n, wall, cpu in rows:
         net = max(wall - startup, 1e-9)
-        print(f"{name:<34}{n:>6}{wall:>10.1f}{n / wall * 60:>10.0f}{n / net * 60:>25.0f}")
+        print(f"{name:<30}{jobs:>5}{n:>6}{wall:>9.1f}{cpu:>8.1f}{n / wall * 60:>10.0f}"
+              f"{n / net * 60:>16.0f}")
     print(f"reports: {html} ({html.stat().st_size // 1024} KiB), {sarif} "
           f"({len(sarif_doc['runs'][0]['results'])} results, {len(notes)} unreadable documents)")
     return 0

@@ -8,8 +8,16 @@ import sys
 import docbuild
 import pytest
 
-from cdcheck.batch import BatchOptions, load_one, screen, summarize, worker_count
+from cdcheck.batch import (
+    BatchOptions,
+    check_document,
+    load_one,
+    screen,
+    summarize,
+    worker_count,
+)
 from cdcheck.config import AllowEntry
+from cdcheck.documents import load_bytes
 from cdcheck.schema import DocumentReport, Finding, Mention
 
 
@@ -72,11 +80,22 @@ def test_directive_accepts_and_recomputes_the_verdict(reports):
     assert "cdcheck" not in r.text  # blanked before checking
 
 
+def _comparable(report: DocumentReport) -> dict:
+    """A report's dict without model scores (one or two PyTorch threads sum in another order)."""
+    d = report.to_dict()
+    for f in d.get("findings", []):
+        f.pop("confidence")
+        f.pop("explanation")
+    return d
+
+
+@pytest.mark.slow
 def test_two_checking_processes_give_the_same_reports(checker, sample, reports):
     parallel = screen(checker, sample[1], BatchOptions(jobs=2))
-    assert [r.to_dict() for r in parallel] == [r.to_dict() for r in reports]
-    assert [f.location for r in parallel for f in r.findings or []] == \
-        [f.location for r in reports for f in r.findings or []]
+    assert [_comparable(r) for r in parallel] == [_comparable(r) for r in reports]
+    for a, b in zip(parallel, reports, strict=True):
+        for fa, fb in zip(a.findings or [], b.findings or [], strict=True):
+            assert fa.confidence == pytest.approx(fb.confidence, abs=1e-3)
 
 
 def test_config_allow_entries_accept_findings_in_matching_files(checker, sample):
@@ -149,3 +168,13 @@ def test_summary_counts():
     assert {(b["country"], b["country_name"]) for b in s["most_blamed"][1:]} == \
         {(None, "Country X"), (None, "State B")}  # placeholders apart, never merged
     assert s["unreadable"] == [{"source": "d", "error": "the document is empty"}]
+
+
+def test_check_document_for_a_document_already_read(checker):
+    doc = load_bytes(("<!-- cdcheck: allow X \"quoted from the Guide\" -->\n"
+                      + docbuild.GUIDE_NOT_ALLOWED_1 + "\n").encode(), "upload.md", ".md")
+    report = check_document(checker, doc)
+    flagged = [f for f in report.findings if f.label in ("blame", "situation")]
+    assert flagged and all(f.accepted == "quoted from the Guide" for f in flagged)
+    assert report.verdict == "ok"
+    assert all(f.location.line == 2 for f in report.findings)

@@ -184,13 +184,33 @@ def _run_on_pty(args: list[str], env: dict) -> tuple[int, str, str]:
 
 
 @pytest.mark.slow
-def test_progress_bar_on_a_terminal_and_none_under_ci(folder):
+def test_progress_bar_on_a_terminal(folder):
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     args = ["check", "--no-config", "--format", "json", str(folder / "clean")]
     code, out, err = _run_on_pty(args, env)
-    assert code == 1 and json.loads(out)["summary"]["documents"] == 2
+    assert code == 1 and json.loads(out)["summary"]["documents"] == 2  # stdout stays clean JSON
     assert "checking" in err or "loading models" in err
     assert "2/2" in err or "0/2" in err
-    code, out, err = _run_on_pty(args, {**env, "CI": "true"})
-    assert code == 1 and json.loads(out)["summary"]["documents"] == 2
-    assert "loading models" not in err and "/2" not in err
+
+
+def test_no_progress_under_ci_even_on_a_terminal(folder, monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("CI", "true")
+    assert cli.main(["check", "--no-config", "--format", "json", str(folder / "clean")]) == 1
+    err = capsys.readouterr().err
+    assert "loading models" not in err and "checking" not in err and "/2" not in err
+
+
+def test_bad_jobs_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["check", "--jobs", "-1", "x.txt"])
+    assert exc.value.code == 2
+    assert "not 0 (automatic) or a number of processes" in capsys.readouterr().err
+
+
+def test_empty_folder_says_so(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["check", "--no-config", "--format", "json", str(tmp_path / "empty")]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["documents"] == []
+    assert "no documents to check" in captured.err

@@ -21,7 +21,7 @@ COUNTRIES = [
     ("Bosnia and Herzegovina", "BIH"), ("Côte d'Ivoire", "CIV"), ("the Russian Federation", "RUS"),
     ("Türkiye", "TUR"), ("Viet Nam", "VNM"), ("Guinea-Bissau", "GNB"), ("Kenya", "KEN"),
     ("Saint Kitts and Nevis", "KNA"), ("Luxembourg", "LUX"), ("the Philippines", "PHL"),
-    ("State B", "X"), ("Myanmar", "MMR"), ("Chile", "CHL"), ("the DRC", "COD"), ("Iran", "IRN"),
+    ("State B", "X"), ("Myanmar", "MMR"), ("the DRC", "COD"),
 ]
 
 TEMPLATES = [

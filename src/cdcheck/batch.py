@@ -92,6 +92,18 @@ def _prepare(checker, source: str, doc: Document,
     return text, found
 
 
+def check_document(checker, doc: Document,
+                   options: BatchOptions | None = None) -> DocumentReport:
+    """One document the whole way (directives, check, acceptances, locations), as `screen`
+    does for each file; for callers with a Document already read (the web app). Raises the
+    CdcheckError that stops it."""
+    options = options or BatchOptions()
+    text, found = _prepare(checker, doc.source, doc, options)
+    report = checker.check(text, doc.source, options.speaker_country)
+    directives_mod.accept(report, found, checker.policy)
+    return locate_findings(report, doc)
+
+
 def _screen_here(checker, items: Sequence[Path | str], options: BatchOptions,
                  on_done: Callable[[int, DocumentReport], None]) -> None:
     """Read and check `items` in this process; `on_done(index, report)` for each, in order."""

@@ -82,6 +82,10 @@ class Classifier:
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on a user's terminal
+        import warnings
+
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)")
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(base_model)
             encoder = AutoModel.from_pretrained(base_model)
@@ -89,7 +93,10 @@ class Classifier:
             raise ModelNotFound(
                 f"base model {base_model!r} cannot be loaded (set CDCHECK_BASE_MODEL)"
             ) from exc
-        encoder = PeftModel.from_pretrained(encoder, str(model_dir)).merge_and_unload()
+        if self.meta.get("method") == "full":  # full fine-tuning saved the whole encoder
+            encoder = AutoModel.from_pretrained(str(Path(model_dir) / "encoder"))
+        else:
+            encoder = PeftModel.from_pretrained(encoder, str(model_dir)).merge_and_unload()
         self.model = build_module(encoder, encoder.config.hidden_size, len(self.classes))
         head = load_file(str(Path(model_dir) / HEAD_FILE))
         self.model.head.load_state_dict({k.removeprefix("head."): v for k, v in head.items()})

@@ -25,8 +25,10 @@ class _Parser(argparse.ArgumentParser):
 def _console(stream=None):
     from rich.console import Console
 
+    # NO_COLOR (no-color.org): no escapes at all, bold included, even at a terminal.
+    plain = bool(os.environ.get("NO_COLOR"))
     return Console(file=stream or sys.stdout, highlight=False, soft_wrap=True,
-                   no_color=bool(os.environ.get("NO_COLOR")) or None)
+                   no_color=plain or None, color_system=None if plain else "auto")
 
 
 def _write(text: str, output: str | None) -> None:
@@ -42,7 +44,7 @@ def _show_progress() -> bool:
 
 
 def _screen(args, cfg, mentions_only: bool):
-    """(checker, reports) for the inputs named, with config and options merged (options win)."""
+    """The reports for the inputs named, with configuration and options merged (options win)."""
     from .batch import BatchOptions, screen
     from .checker import Checker
     from .documents import PathFilter, expand_paths
@@ -58,8 +60,10 @@ def _screen(args, cfg, mentions_only: bool):
         speaker_country=getattr(args, "speaker_country", None) or cfg.speaker_country,
         allow=cfg.allow, allow_base=cfg.base, jobs=args.jobs, mentions_only=mentions_only,
     )
+    if not items:
+        print("cdcheck: no documents to check (.txt, .md, .docx, .pdf)", file=sys.stderr)
     if not (_show_progress() and len(items) > 1):
-        return checker, screen(checker, items, options)
+        return screen(checker, items, options)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -77,23 +81,26 @@ def _screen(args, cfg, mentions_only: bool):
         def done(report) -> None:
             bar.update(task, advance=1, description="checking")
 
-        return checker, screen(checker, items, options, on_done=done)
+        return screen(checker, items, options, on_done=done)
 
 
-def _check_jobs(args) -> None:
-    if args.jobs < 0:
-        from .errors import BadOption
-
-        raise BadOption("--jobs must be 0 (automatic) or more")
+def _jobs(value: str) -> int:
+    """--jobs: 0 or more."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not 0 (automatic) or a number of processes")
+    return n
 
 
 def cmd_mentions(args) -> int:
     from . import config
     from .report import render_mentions, to_json
 
-    _check_jobs(args)
     cfg = config.discover(args.config, args.no_config)
-    _, reports = _screen(args, cfg, mentions_only=True)
+    reports = _screen(args, cfg, mentions_only=True)
     if args.format == "json":
         _write(to_json(reports), args.output)
     else:
@@ -158,10 +165,9 @@ def cmd_check(args) -> int:
     from . import config
     from .batch import summarize
 
-    _check_jobs(args)
     extra = [(_report_format(path), path) for path in args.report or []]  # BadOption before work
     cfg = config.discover(args.config, args.no_config)
-    _, reports = _screen(args, cfg, mentions_only=False)
+    reports = _screen(args, cfg, mentions_only=False)
     summary = summarize(reports)
     _emit(args.format, reports, summary, args.output)
     for fmt, path in extra:
@@ -223,9 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="configuration file (default: cdcheck.toml or pyproject.toml's "
                              "[tool.cdcheck], found from the current folder upwards)")
         sp.add_argument("--no-config", action="store_true", help="ignore configuration files")
-        sp.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                        help="processes reading .docx/.pdf files: 1 reads in the main process, "
-                             "0 (default) decides by the number of such files")
+        sp.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                        help="processes checking documents, each loading the models once: 1 "
+                             "checks in this process; 0 (default) uses two for batches of "
+                             "24 documents or more on a machine with two cores or more")
 
     m = sub.add_parser("mentions", help="list every country mention")
     inputs(m, ["text", "json"])

@@ -7,6 +7,7 @@ kind of mention survives (a demonym reads differently from a city), as a neutral
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,11 @@ MARK = "\u00b6"
 FOCUS = MARK + " {} " + MARK  # the mention being classified (typed markers, as in relation extraction)
 MAX_CHARS = 700  # about 160 word pieces: the whole window fits the encoder's budget
 
+
+
+#: Kinds whose surface may carry a leading article ("the Philippines", "the DRC").
+_ARTICLE_KINDS = {"name", "alias", "code", "placeholder"}
+_ARTICLE = re.compile(r"(?:^|(?<=[\s(\"'\u201c]))[Tt]he\s+$")
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,10 @@ def _masked(text: str, lo: int, hi: int, mentions: Sequence[Mention], focus: Men
     for m in mentions:
         if m.end <= lo or m.start >= hi or m.start < pos:
             continue
-        out.append(text[pos:m.start].replace(MARK, " "))
+        chunk = text[pos:m.start].replace(MARK, " ")
+        if m.kind in _ARTICLE_KINDS:  # "the United States" and "Norway" must read the same
+            chunk = _ARTICLE.sub("", chunk)
+        out.append(chunk)
         word = MASK[m.kind]
         out.append(FOCUS.format(word) if m is focus else word)
         pos = m.end

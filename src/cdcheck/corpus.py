@@ -121,14 +121,13 @@ def data_hash(paths: Iterable[Path]) -> str:
 def split_statements(statements: Sequence[dict], seed: int = 13,
                      dev: float = 0.15, test: float = 0.15) -> dict[str, list[dict]]:
     """Train/dev/test by source statement, stratified by file part, with a fixed seed."""
-    rng = random.Random(seed)
     by_part: dict[str, list[dict]] = {}
     for s in statements:
         by_part.setdefault(str(s["id"]).split("-")[0], []).append(s)
     out = {"train": [], "dev": [], "test": []}
     for part in sorted(by_part):
         items = sorted(by_part[part], key=lambda s: s["id"])
-        rng.shuffle(items)
+        random.Random(f"{seed}-{part}").shuffle(items)  # adding a part never moves another's
         n_dev, n_test = round(len(items) * dev), round(len(items) * test)
         out["dev"] += items[:n_dev]
         out["test"] += items[n_dev:n_dev + n_test]

@@ -108,8 +108,7 @@ _BOMS = [
 def _bomless_utf16(data: bytes) -> str | None:
     """"utf-16-le"/"utf-16-be" when the bytes look like UTF-16 text without a BOM, else None."""
     sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
-        sample = sample[: len(sample) - len(sample) % 2]
+    sample = sample[: len(sample) - len(sample) % 2]
     if len(sample) < 4:
         return None
     pairs = len(sample) // 2
@@ -156,12 +155,11 @@ def decode_text(data: bytes, source: str = "<input>") -> tuple[str, str]:
     return text, enc
 
 
-def line_segments(text: str, template: Location | None = None) -> list[Segment]:
-    """One segment per line (1-based line numbers), copying `template`'s other fields."""
-    template = template or Location()
-    segs = [(0, replace(template, line=1))]
+def line_segments(text: str) -> list[Segment]:
+    """One segment per line of a text file (lines count from 1; `locate` adds the column)."""
+    segs = [(0, Location(line=1))]
     for n, m in enumerate(re.finditer("\n", text), start=2):
-        segs.append((m.end(), replace(template, line=n)))
+        segs.append((m.end(), Location(line=n)))
     return segs
 
 
@@ -185,12 +183,13 @@ class _Builder:
         self.segments: list[Segment] = []
         self.length = 0
 
-    def add(self, text: str, where: Location, sep: str = "\n\n") -> None:
+    def add(self, text: str, where: Location) -> None:
+        """A block (paragraph, cell, note) of its own, after a blank line."""
         if not text.strip():
             return
         if self.parts:
-            self.parts.append(sep)
-            self.length += len(sep)
+            self.parts.append("\n\n")
+            self.length += 2
         self.segments.append((self.length, where))
         self.parts.append(text)
         self.length += len(text)
@@ -427,7 +426,12 @@ def _pdf_document(data: bytes, source: str) -> Document:
             if reader.is_encrypted:
                 try:
                     opened = reader.decrypt("")  # an owner password alone still lets us read
-                except (DependencyError, NotImplementedError):
+                except DependencyError:
+                    raise UnreadableDocument(
+                        f"{source}: the PDF is encrypted with AES; reading it needs the "
+                        "`cryptography` package (pip install cryptography)"
+                    ) from None
+                except NotImplementedError:
                     opened = 0
                 if not opened:
                     raise UnreadableDocument(

@@ -32,15 +32,31 @@ def fold(text: str) -> str:
 
 
 _KEY_SEP = re.compile(r"[\s\-\u2010-\u2015]+")
+_KEY_DROP = str.maketrans("", "", "'\u2018\u2019\u02bb\u02bc\u02bf\u02be`")
+_KEY_ABBREV = {"st": "saint", "st.": "saint", "ste": "sainte", "ste.": "sainte", "mt": "mount",
+               "mt.": "mount", "ft": "fort", "ft.": "fort"}
+#: Arabic articles that English usually drops from a place name ("Al Anbar" is "Anbar").
+_ARTICLES = {"al", "ad", "ar", "as", "ash", "an", "at", "az", "adh", "ath", "ad-", "al-"}
 
 
 def place_key(text: str) -> str:
-    """The key a place name is looked up by: folded, hyphens and runs of spaces made one space.
+    """The key a place name is looked up by: folded, without apostrophes, hyphens and runs of
+    spaces made one space, "St." spelt out.
 
     "Sharm El-Sheikh" in GeoNames, "Sharm El - Sheikh" as spaCy's tokens and "sharm el sheikh"
-    all become the same key.
+    all become the same key; so do "St. Elizabeth" and "Saint Elizabeth", "Ma’rib" and "Marib".
     """
-    return " ".join(_KEY_SEP.sub(" ", fold(text)).split())
+    words = _KEY_SEP.sub(" ", fold(text).translate(_KEY_DROP)).split()
+    return " ".join(_KEY_ABBREV.get(w, w) for w in words)
+
+
+def _without_article(name: str) -> str | None:
+    """The name without a leading Arabic article ("Al Anbār" -> "Anbār"), or None."""
+    head, _, rest = name.strip().partition(" ")
+    rest = rest.strip("'\u2018\u2019\u02bb\u02bc\u02bf\u02be` ")
+    if fold(head) in _ARTICLES and len(fold(rest).translate(_KEY_DROP)) >= 4:
+        return rest
+    return None
 
 
 @dataclass(frozen=True)
@@ -223,9 +239,15 @@ def build(rules_dir: Path) -> int:
             "capital": 5, "city": 3, "region": 2}
 
     def add(surface, country, kind, case=None, confirm=False, weight=0, force=False, alt=()):
-        # A leading "the" adds nothing and would make the greedy matcher start a phrase one
-        # token early: "the Gulf" must not eat the start of "(the) Gulf of Guinea".
-        surface = _strip_the(surface.strip())
+        # A leading "the" adds nothing ("the Kremlin" is "Kremlin") and would make the greedy
+        # matcher start one token early: "the Gulf" must not eat the start of "(the) Gulf of
+        # Guinea". Only where the rest is one everyday word does "the" stay: "The Valley" is
+        # Anguilla's capital, "valley" is not.
+        surface = surface.strip()
+        rest = _strip_the(surface)
+        if rest != surface and (kind == "block" or len(rest.split()) > 1
+                                or zipf_frequency(fold(rest), "en") < 4.0):
+            surface = rest
         if not surface:
             return
         tokens = tuple(fold(t.text) for t in tok(surface))
@@ -240,6 +262,9 @@ def build(rules_dir: Path) -> int:
                 case = "title"
         if kind in ("name", "alias", "code") and len(tokens) == 1 and tokens[0] in confirm_names:
             confirm = True
+        if tokens[0] == "saint" and len(tokens) > 1 and surface[:6].lower() == "saint ":
+            for short in ("St. ", "St "):  # "St. Lucia", "St Kitts": the usual abbreviations
+                add(short + surface[6:], country, kind, case, confirm, weight, force, alt)
         e = Entry(surface, tokens, country, "name" if kind == "block" else kind, case, confirm,
                   weight, tuple(alt))
         old = entries.get(tokens)
@@ -301,14 +326,18 @@ def build(rules_dir: Path) -> int:
         by_country = city_pops.setdefault(key, {})
         by_country[iso2to3[city["countrycode"]]] = max(pop, by_country.get(
             iso2to3[city["countrycode"]], 0))
-        if key not in places or places[key][2] < pop:
-            places[key] = (iso2to3[city["countrycode"]], "city", pop)
+        bare = _without_article(city["name"])
+        for k in (key, place_key(bare) if bare else None):
+            if k and (k not in places or places[k][2] < pop):
+                places[k] = (iso2to3[city["countrycode"]], "city", pop)
         if pop < cp["min_population"]:
             continue
         iso3 = iso2to3[city["countrycode"]]
         confirm = pop < cp["confirm_below"] or zipf_frequency(
             fold(city["name"]), "en") >= cp["common_word_zipf"]
         add(city["name"], iso3, "city", confirm=confirm, weight=pop)
+        if bare:  # "Al Hudaydah" is written "Hudaydah" too; always confirmed
+            add(bare, iso3, "city", confirm=True, weight=pop)
 
     # First-level subdivisions: only names that belong to one country and are not common words.
     seen: dict[str, set[str]] = {}
@@ -319,10 +348,21 @@ def build(rules_dir: Path) -> int:
     subs = [s for s in pycountry.subdivisions if s.type in keep_types and s.parent_code is None]
     for s in subs:
         seen.setdefault(fold(s.name), set()).add(s.country_code)
-    for s in pycountry.subdivisions:
+    # A first-level region that belongs to one country beats a smaller city of the same name
+    # elsewhere ("Goa" is India's state, not the Philippine town).
+    for s in subs:
         key = place_key(s.name)
-        if "(" not in key and "," not in key and key not in places and s.country_code in iso2to3:
+        old = places.get(key)
+        if len(seen[fold(s.name)]) == 1 and old and old[1] == "city" and old[2] < cp[
+                "confirm_below"] and s.country_code in iso2to3 \
+                and old[0] != iso2to3[s.country_code]:
             places[key] = (iso2to3[s.country_code], "region", 0)
+    for s in pycountry.subdivisions:
+        bare = _without_article(s.name)
+        for key in (place_key(s.name), place_key(bare) if bare else None):
+            if key and "(" not in key and "," not in key and key not in places \
+                    and s.country_code in iso2to3:
+                places[key] = (iso2to3[s.country_code], "region", 0)
     generic = {fold(w) for w in rp["generic_words"]}
     for s in subs:
         key = fold(s.name)
@@ -338,6 +378,9 @@ def build(rules_dir: Path) -> int:
         if "(" in s.name or "," in s.name:
             continue
         add(s.name, iso2to3.get(s.country_code), "region", confirm=True)
+        bare = _without_article(s.name)
+        if bare and zipf_frequency(fold(bare), "en") < rp["common_word_zipf"]:
+            add(bare, iso2to3.get(s.country_code), "region", confirm=True)
 
     for surface, iso3, kind in _read_tsv(rules_dir / "extra_entries.tsv", 3):
         add(surface, iso3, kind, force=True)

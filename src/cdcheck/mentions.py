@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from .gazetteer import Entry, Gazetteer, fold
+from .gazetteer import Entry, Gazetteer, fold, place_key
 from .nlp import blank_tokenizer
 from .schema import Mention
 
@@ -24,6 +24,11 @@ _GENERIC_TAIL = {"province", "state", "region", "city", "district", "county", "d
                  "governorate", "prefecture", "municipality", "area", "island", "islands"}
 _COORD = {",", "and", "or", "&"}
 _HYPHENS = {"-", "\u2010", "\u2011", "\u2013"}
+#: Capitalised words that start a longer place name: "St. Elizabeth" is no "Elizabeth".
+_NAME_STARTS = {"st.", "st", "saint", "ste", "ste.", "sainte", "san", "santa", "santo", "sao",
+                "port", "fort", "mount", "mt.", "cape", "lake", "puerto", "porto", "ciudad"}
+#: What glued to a demonym by a hyphen makes it a language: "French-speaking".
+_LANGUAGE_TAILS = {"speaking", "speaker", "speakers", "language", "languages", "medium"}
 _DETERMINERS = {"a", "an", "the", "one", "every", "each", "this", "that", "another"}
 _APPOSITIVE_STOP = {",", ".", ";", ":", "(", ")", "where", "which", "that", "whose", "when",
                     "while", "with", "in", "from", "for", "to", "has", "have", "had", "is", "was",
@@ -83,11 +88,16 @@ class MentionFinder:
         lang = policy.get("language", {})
         self.language_cues = {fold(w) for w in lang.get("cues", ())}
         self.language_names = {fold(w) for w in lang.get("names", ())}
+        self.language_after_cue = {fold(w) for w in lang.get("after_cue", ())}
+        water = policy.get("water", {})
+        self.water_before = {tuple(fold(w) for w in h.split()) for h in water.get("before", ())}
+        self.water_after = {fold(w) for w in water.get("after", ())}
         ph = policy["placeholders"]
         heads = [tuple(fold(w) for w in h.split()) for h in ph["heads"]]
         self.placeholder_heads = sorted(heads, key=len, reverse=True)
         self.placeholder_lower = set(ph["lowercase_letters"])
         self.placeholder_never = set(ph.get("never_letters", ()))
+        self.generic_words = {fold(w) for w in policy.get("regions", {}).get("generic_words", ())}
         tok = blank_tokenizer()
         # Cues written in capitals ("US") match only as written, so that "us" the pronoun is no
         # cue; the others match folded ("state of Georgia").
@@ -158,7 +168,7 @@ class MentionFinder:
         for start, end, entry in hits:
             if entry != "placeholder" and not entry.is_block and self._hyphen_part(ctx, start, end,
                                                                                    entry):
-                continue  # "Gorno-Badakhshan": part of a longer name, left to NER below
+                continue  # "Gorno-Badakhshan", "St. Elizabeth": left to NER below
             covered.update(range(start, end))
             if entry != "placeholder" and entry.is_block:
                 continue
@@ -175,6 +185,8 @@ class MentionFinder:
                                             "gazetteer"), None))
                 continue
             if entry.kind == "demonym" and self._is_language(ctx, start, end, ents):
+                continue
+            if self._names_water(ctx, start, end):
                 continue
             if self._vetoed(ctx, entry, start, end, ents):
                 continue
@@ -322,11 +334,11 @@ class MentionFinder:
             k += 1
         if k < n and folded[k] in self.person_after:
             return True
-        for i in (start - 2, end + 1):  # "Jordan and Maria presented": with a person
-            between = folded[i + 1] if i < start else folded[end]
-            ent = ctx.ent_at.get(i) if 0 <= i < n else None
-            if between in ("and", "&") and ent is not None and ent.label_ == "PERSON" \
-                    and i not in ctx.hit_at:
+        for i, between in ((start - 2, start - 1), (end + 1, end)):  # "Jordan and Maria"
+            if not (0 <= i < n and 0 <= between < n) or folded[between] not in ("and", "&"):
+                continue
+            ent = ctx.ent_at.get(i)
+            if ent is not None and ent.label_ == "PERSON" and i not in ctx.hit_at:
                 return True
         if end < n and folded[end] == ",":
             # An appositive closed by a comma, holding a person noun: "Jordan, our outreach
@@ -347,6 +359,8 @@ class MentionFinder:
         LANGUAGE, and no noun after the list: "in Russian prisons" is a mention.
         """
         folded, doc = ctx.folded, ctx.doc
+        if end + 1 < len(doc) and folded[end] in _HYPHENS and folded[end + 1] in _LANGUAGE_TAILS:
+            return True  # "French-speaking participants"
 
         def item(i: int) -> tuple[int, int] | None:  # a demonym or a language name at token i
             if folded[i] in self.language_names:
@@ -369,7 +383,9 @@ class MentionFinder:
             last = span[1]
         prev = folded[first - 1] if first > 0 else ""
         cue = prev in self.language_cues or (
-            any(e.label_ == "LANGUAGE" for e in ents) and prev not in _DETERMINERS)
+            any(e.label_ == "LANGUAGE" for e in ents) and prev not in _DETERMINERS) or (
+            prev in self.language_after_cue
+            and any(w in self.language_cues for w in folded[max(0, first - 5):first - 1]))
         if not cue:
             return False
         if last < len(doc):
@@ -378,15 +394,31 @@ class MentionFinder:
                 return False  # "in Russian prisons": an adjective before its noun
         return True
 
-    def _hyphen_part(self, ctx: _Context, start: int, end: int, entry: Entry) -> bool:
-        """Whether a place hit is glued by a hyphen to a capitalised word that is no hit itself.
+    def _names_water(self, ctx: _Context, start: int, end: int) -> bool:
+        """Whether the hit names a sea, strait or gulf: "the Strait of Gibraltar", "the Gulf of
+        Aden", "the Philippine Sea" are not the country (policy.toml [water])."""
+        folded, doc = ctx.folded, ctx.doc
+        for head in self.water_before:
+            n = len(head)
+            if start >= n and tuple(folded[start - n:start]) == head \
+                    and doc[start - n].text[:1].isupper():
+                return True
+        return end < len(doc) and folded[end] in self.water_after and doc[end].text[:1].isupper()
 
-        "Gorno-Badakhshan" is not "Badakhshan", "Baden-Württemberg" not "Baden"; but
-        "Kenya-based", "Lagos-Ibadan" and "Afro-Colombian" (a demonym) keep their mentions.
+    def _hyphen_part(self, ctx: _Context, start: int, end: int, entry: Entry) -> bool:
+        """Whether a place hit is part of a longer name the gazetteer lacks: glued by a hyphen
+        to a capitalised word that is no hit itself, or after "St.", "San", "Port"....
+
+        "Gorno-Badakhshan" is not "Badakhshan", "Baden-Württemberg" not "Baden", "St.
+        Elizabeth" (Jamaica) not "Elizabeth" (New Jersey); but "Kenya-based", "Lagos-Ibadan" and
+        "Afro-Colombian" (a demonym) keep their mentions.
         """
         if entry.kind not in ("city", "region", "capital"):
             return False
         doc = ctx.doc
+        if start >= 1 and ctx.folded[start - 1] in _NAME_STARTS and doc[start - 1].text[:1].isupper() \
+                and (start - 1) not in ctx.hit_at:
+            return True
         if start >= 2 and doc[start - 1].text in _HYPHENS and not doc[start - 2].whitespace_ \
                 and not doc[start - 1].whitespace_:
             w = doc[start - 2]
@@ -425,6 +457,8 @@ class MentionFinder:
             return None
         while tokens:
             name = ent.doc[tokens[0].i:tokens[-1].i + 1].text
+            if all(w in self.generic_words for w in place_key(name).split()):
+                return None  # "Western Province", "North East": one in many countries
             hit = self.gaz.lookup_place(name)
             if hit is not None:
                 return tokens[0].i, tokens[-1].i + 1, hit[0], hit[1]

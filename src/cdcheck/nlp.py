@@ -7,7 +7,7 @@ from functools import lru_cache
 from .errors import ModelNotFound
 
 #: What the mention finder uses: sentences (senter) and entities (ner, with its tok2vec).
-KEEP = ("tok2vec", "senter", "ner")
+KEEP = ("tok2vec", "senter", "cdcheck_blocks", "ner")
 
 
 @lru_cache(maxsize=2)
@@ -25,7 +25,44 @@ def load_pipeline(name: str):
         nlp.enable_pipe("senter")
     if "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
+    anchor = "senter" if "senter" in nlp.pipe_names else (
+        "sentencizer" if "sentencizer" in nlp.pipe_names else "parser")
+    nlp.add_pipe("cdcheck_blocks", after=anchor)
     return nlp
+
+
+_BLOCK_START = ("#", "- ", "* ", "+ ", "> ")
+
+
+def _split_blocks(doc):
+    """Start a sentence at every block: after a blank line, at a heading or a list item.
+
+    spaCy's senter runs on through headings, table cells and footers that end without a full
+    stop; such a run-on "sentence" would give the classifier a window of unrelated text.
+    """
+    for i, tok in enumerate(doc[:-1]):
+        if not tok.is_space or "\n" not in tok.text:
+            continue
+        nxt = doc[i + 1]
+        line_start = doc.text[nxt.idx:nxt.idx + 2]
+        prev_line = doc.text[doc.text.rfind("\n", 0, tok.idx) + 1:tok.idx]
+        if tok.text.count("\n") >= 2 or line_start.startswith(_BLOCK_START) or (
+            prev_line.startswith("#")
+        ) or (
+            line_start[:1].isdigit() and doc.text[nxt.idx:nxt.idx + 4].split(" ")[0].endswith(".")
+        ):
+            nxt.is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if "cdcheck_blocks" not in Language.factories:
+        Language.component("cdcheck_blocks", func=_split_blocks)
+
+
+_register()
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,10 @@ _AUX = {"has": "have", "is": "are", "was": "were", "does": "do", "hasn't": "have
         "isn't": "aren't", "wasn't": "weren't", "doesn't": "don't"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these",
                 "those", "whose", "of"}
+#: Nouns a country name often modifies ("Kenya police"): the name becomes "national".
+_MODIFIED = {"police", "authorities", "government", "officials", "courts", "customs", "ministry",
+             "prosecutors", "army", "navy", "military", "border", "law", "laws", "judiciary",
+             "coast", "coastguard", "security", "forces", "state", "judges", "officers"}
 _WORD = re.compile(r"[A-Za-z'\u2019]+")
 
 
@@ -47,6 +51,12 @@ def _replacement(text: str, m: Mention, words: dict[str, str], after: str) -> tu
         # "the Nigerian police" -> "the national police"; "Albanian gangs" -> "some gangs"
         return (words["demonym"] if prev in _DETERMINERS else words["demonym_bare"]), after
     place = m.kind in _PLACE
+    if after.startswith(("-based", "-registered", "-flagged", "-owned", "-led", "-linked")):
+        return "locally", " " + after[1:]  # "Kenya-based groups" -> "locally based groups"
+    nxt_word = (_WORD.match(after.lstrip()) or [None])[0]
+    if not possessive and nxt_word and nxt_word.lower() in _MODIFIED:
+        # the name used as a modifier: "Country X police" -> "the national police"
+        return ("the " if prev not in _DETERMINERS else "") + words["demonym"], after
     if possessive:
         return words["place_possessive" if place else "country_possessive"], after
     if prev in _PREPS:
@@ -76,8 +86,16 @@ def rewrite(sentence: str, offset: int, mentions: Sequence[Mention], words: dict
         if head.rstrip().lower().endswith("the") and not rep.startswith("national"):
             cut = head.rstrip()
             head = cut[:-3] + head[len(cut):] if cut[-4:-3] in (" ", "") else head
+        if not head.strip() or head.rstrip().endswith((".", "!", "?", "\n")):
+            rep = rep[:1].upper() + rep[1:]  # it now opens a sentence
         text = head + rep + after
     text = " ".join(text.split())
+    for words_ in {words["in_country"], words["place_in"], words["country_plural"]}:
+        # two mentions generalised side by side: "some countries and some countries"
+        for joint in (" and ", " or ", ", "):
+            text = text.replace(words_ + joint + words_, words_)
+            text = text.replace(words_[:1].upper() + words_[1:] + joint + words_,
+                                words_[:1].upper() + words_[1:])
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     return text

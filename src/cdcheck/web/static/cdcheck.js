@@ -135,6 +135,7 @@
       headers["Content-Type"] = "application/json";
       body = JSON.stringify({ text: text, speaker_country: speaker || null });
     }
+    results.hidden = true;  // never show an earlier statement's result beside a new request
     setBusy(true);
     fetch(api + "?include_text=true", { method: "POST", headers: headers, body: body })
       .then(function (response) {
@@ -148,7 +149,6 @@
           var err = data && data.error;
           showError(err ? err.message : "The server answered " + answer.response.status +
             ". Try again in a moment.", fieldFor(err && err.code, Boolean(file)));
-          announce("The statement could not be checked.");
           return;
         }
         render(data, file ? null : text);
