@@ -296,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="time limit for reaching --total (default 4800)")
     ap.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     ap.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py)")
+    ap.add_argument("--warm-up", type=int, default=100,
+                    help="requests served before the first RSS reading (default 100)")
     ap.add_argument("--baseline-runs", type=int, default=20)
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args(argv)
@@ -319,10 +321,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ready = server.wait_ready(workers)
         pids = server.workers()
-        before = {pid: rss_mib(pid) for pid in pids}
-        figures.update(workers=len(pids), ready_s=ready, rss_before_mib=before)
+        at_ready = {pid: rss_mib(pid) for pid in pids}
         print(f"gunicorn on {HOST}:{server.port}: {len(pids)} workers ready in {ready:.1f} s; "
-              f"RSS before: " + ", ".join(f"{v:.0f} MiB" for v in before.values()))
+              f"RSS " + ", ".join(f"{v:.0f} MiB" for v in at_ready.values()))
+        # Warm-up traffic reaching every worker, so that "before" is a served worker's RSS
+        # (the allocator settles on its pools in the first requests), not a fresh one's.
+        warm = run_load(server.port, bodies, 2 * len(pids), 300, args.warm_up)
+        before = {pid: rss_mib(pid) for pid in pids}
+        figures.update(workers=len(pids), ready_s=ready, rss_ready_mib=at_ready,
+                       warm_up=warm, rss_before_mib=before)
+        print(f"after {warm['requests']} warm-up requests ({warm['errors']} errors): RSS before "
+              + ", ".join(f"{v:.0f} MiB" for v in before.values()))
         print(f"{'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} "
               f"{'p95 ms':>8}  worker RSS after (MiB)")
         served, results = 0, []
@@ -349,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
             top["error_kinds"] = sorted(set(top["error_kinds"]) | set(r["error_kinds"]))
             rss = {pid: rss_mib(pid) for pid in server.workers()}
             top["rss_mib"].append([served, rss])
+            if args.json:
+                Path(args.json).write_text(json.dumps(figures | {"top_up": top}, indent=2))
             print(f"  {served:>5} requests served: RSS "
                   + ", ".join(f"{v:.0f}" for v in rss.values())
                   + f" MiB ({r['rps']:.2f} req/s, {r['errors']} errors)", flush=True)
@@ -360,15 +371,15 @@ def main(argv: list[str] | None = None) -> int:
         after_pids = server.workers()
         after = {pid: rss_mib(pid) for pid in after_pids}
         figures.update(requests_total=served, rss_after_mib=after)
-        total_errors = sum(r["errors"] for r in results) + figures.get("top_up", {}).get("errors", 0)
+        total_errors = (warm["errors"] + sum(r["errors"] for r in results)
+                        + figures.get("top_up", {}).get("errors", 0))
         figures["errors_total"] = total_errors
         print(f"after {served} requests ({total_errors} errors): RSS "
               + ", ".join(f"{after[p]:.0f} MiB ({(after[p] / before[p] - 1) * 100:+.1f}%)"
-                          if p in before else f"{after[p]:.0f} MiB (new worker)" for p in after))
-        first = results[0]["rss_after_mib"] if results else {}
-        if first and set(first) == set(after):
-            print(f"growth since the first {results[0]['requests']} requests (allocator warm): "
-                  + ", ".join(f"{(after[p] / first[p] - 1) * 100:+.1f}%" for p in after))
+                          if p in before else f"{after[p]:.0f} MiB (new worker)" for p in after)
+              + "; since ready: "
+              + ", ".join(f"{(after[p] / at_ready[p] - 1) * 100:+.1f}%" for p in after
+                          if p in at_ready))
         if set(after_pids) != set(pids):
             print("note: workers were replaced during the run (a crash or max_requests)")
         if total_errors:
