@@ -1,7 +1,7 @@
 """gunicorn settings for `gunicorn app:app` (read from the working directory automatically).
 
 Sized for the service's machine (2 cores, ~24 GiB) from bench/bench_load.py; see
-docs/README-web.md for the figures. Every value can be overridden by an environment variable
+docs/web.md for the figures. Every value can be overridden by an environment variable
 (CDCHECK_BIND, CDCHECK_WORKERS, CDCHECK_THREADS, CDCHECK_TIMEOUT, CDCHECK_MAX_REQUESTS) or on
 gunicorn's command line.
 

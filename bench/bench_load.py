@@ -6,11 +6,13 @@
 Starts `gunicorn -c gunicorn.conf.py app:app` on 127.0.0.1 at a free port, waits until every
 worker has loaded its models, then for each concurrency runs that many client threads (one
 keep-alive http.client connection each) for a bounded time, and prints p50/p95 latency,
-requests/s and errors (any answer but 200, or no answer). Worker RSS (VmRSS of each worker process)
-is read before the first request and again once `--total` requests (default 5,000) have been
-served, topping up with 8 clients; the statement's sentences are rotated so the requests are not
-all alike. The baseline, measured in the same run, is the same check in-process (Checker.check,
-no HTTP), one at a time. gunicorn is stopped at the end, whatever happens. Loopback only.
+requests/s and errors (any answer but 200, or no answer). Worker RSS (VmRSS in /proc of each
+worker) is read when the workers are ready, after `--warm-up` requests (default 100: "before"),
+every 1,000 requests, and once `--total` more requests (default 5,000) have been served, topping
+up with 8 clients after the levels; the statement's paragraphs are rotated so the requests are
+not all alike. The baseline, measured in the same run, is the same check in-process
+(Checker.check, no HTTP), one at a time. gunicorn is stopped at the end, whatever happens.
+Loopback only; every phase is bounded in requests and in time.
 """
 
 from __future__ import annotations
@@ -162,7 +164,9 @@ class Server:
         if threads:
             env["CDCHECK_THREADS"] = str(threads)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
+            # No control socket: it would take over the one of a gunicorn already serving here.
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket",
+             "app:app"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, workers: int, timeout: float = 300) -> float:
@@ -241,7 +245,7 @@ def run_load(port: int, bodies: list[bytes], clients: int, seconds: float, limit
     deadline = time.monotonic() + seconds
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(port, bodies, deadline, budget, k,
-                                                     latencies, errors))
+                                                     latencies, errors), daemon=True)
                for k in range(clients)]
     for t in threads:
         t.start()
@@ -301,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-runs", type=int, default=20)
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args(argv)
+    # `timeout` and kill send SIGTERM: exit through `finally`, so that gunicorn is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     text = statement(600)
     bodies = [json.dumps({"text": t}).encode() for t in variants(text, 8)]
