@@ -90,17 +90,10 @@ class CheckerHolder:
         return self._runner.submit(self._check, doc, speaker_country).result()
 
     def _check(self, doc, speaker_country: str | None):
-        # As batch.screen does for each file: blank and collect the document's directives,
-        # validate, check, accept what the directives allow, locate each finding.
-        from ..batch import BatchOptions, _prepare
-        from ..directives import accept
-        from ..documents import locate_findings
+        # The CLI's road for one document: directives, check, acceptances, locations.
+        from ..batch import BatchOptions, check_document
 
-        checker = self.get()
-        text, found = _prepare(checker, doc.source, doc, BatchOptions(speaker_country))
-        report = checker.check(text, source=doc.source, speaker_country=speaker_country)
-        accept(report, found, checker.policy)
-        return locate_findings(report, doc)
+        return check_document(self.get(), doc, BatchOptions(speaker_country))
 
     def warm_up(self) -> float:
         """Load every model and size its buffers now, not in a request; returns the seconds taken."""
