@@ -173,6 +173,8 @@ def test_unreadable_file_is_that_documents_error_and_the_others_are_checked(caps
     ["check", "--fail-on", "sometimes", "x.txt"],
     ["check", "--format", "yaml", "x.txt"],
     ["mentions", "--bogus", "x.txt"],
+    ["train", "--members", "0"],
+    ["train", "--epochs", "two"],
     ["frobnicate"],
     [],
 ])

@@ -175,6 +175,17 @@ def test_pdf_pages_lines_and_soft_wraps():
     assert describe(loc) == "page 1, line 2, column 5"
 
 
+def test_pdf_title_line_is_not_glued_to_the_first_sentence():
+    pdf = docbuild.pdf_bytes([[
+        "Statement of the Civil Society Coalition",
+        "Thank you, Chair. Our programme trains border officers in many regions and",
+        "shares what it learns with every delegation that asks for the material.",
+    ]])
+    text = load_bytes(pdf, "t.pdf", ".pdf").text
+    assert text.startswith("Statement of the Civil Society Coalition\nThank you, Chair.")
+    assert "regions and shares" in text  # a full-width line still wraps softly
+
+
 def test_pdf_with_only_an_owner_password_is_read():
     data = docbuild.encrypted_pdf_bytes([["Open text about Chile."]], user_password="")
     assert "Open text about Chile." in load_bytes(data, "o.pdf", ".pdf").text

@@ -64,9 +64,17 @@ def test_rewrite_rechecked_by_the_checker_is_ok(checker, suggest, sentence):
 def test_subject_takes_the_plural_and_its_verb_agrees(suggest, words):
     assert suggest("Country X has not addressed this issue.")[1] == \
         f"{_cap(words['country_plural'])} have not addressed this issue."
-    assert suggest("Ghana fails its victims.")[1] == f"{_cap(words['country_plural'])} fail its victims."
+    assert suggest("Ghana fails its victims.")[1] == f"{_cap(words['country_plural'])} fail their victims."
     assert suggest("Ghana hasn't acted.")[1] == f"{_cap(words['country_plural'])} haven't acted."
     assert suggest("Ghana is a hub.")[1] == f"{_cap(words['country_plural'])} are a hub."
+
+
+def test_pronouns_of_a_generalised_subject_become_plural(suggest, words):
+    assert suggest("Ghana protects itself and its officials.")[1] == \
+        f"{_cap(words['country_plural'])} protect themselves and their officials."
+    # not in subject position: "its" belongs to something else and stays
+    assert suggest("Victims are detained in Ghana and its ports.")[1] == \
+        f"Victims are detained in {words['in_country']} and its ports."
 
 
 def test_possessive_takes_the_possessive_form(suggest, words):
@@ -85,7 +93,7 @@ def test_after_a_preposition_takes_the_in_form(suggest, words):
 
 def test_the_article_before_a_name_goes_with_it(suggest, words):
     out = suggest("The Philippines fails its victims.")[1]
-    assert out == f"{_cap(words['country_plural'])} fail its victims."
+    assert out == f"{_cap(words['country_plural'])} fail their victims."
     assert "The " not in out and "the " not in out
 
 
@@ -101,7 +109,7 @@ def test_rewrite_uses_document_offsets(checker, words):
     mentions = checker.find_mentions(text).mentions
     offset = text.index("Ghana")
     assert rewrite(text[offset:], offset, mentions, words) == \
-        f"{_cap(words['country_plural'])} fail its victims."
+        f"{_cap(words['country_plural'])} fail their victims."
     # a mention outside the sentence is left alone
     assert rewrite("We thank the Chair.", 0, mentions, words) == "We thank the Chair."
 

@@ -1,9 +1,10 @@
-"""The mention classifier: a transformer encoder (LoRA-adapted) and a small head over the mention.
+"""The mention classifier: transformer encoders (LoRA-adapted), each with a head over the mention.
 
 The head reads two vectors: the mean of all token states (the sentence-transformers pooling the
 base model was trained with) and the state of the opening mention marker. The artifact under
-models/classifier/ holds only the LoRA adapter, the head and a metadata file; the base model comes
-from `Settings.base_model`, so the artifact stays small enough to commit.
+models/classifier/ holds, per ensemble member, only the LoRA adapter and the head, plus one
+metadata file; the base model comes from `Settings.base_model`, so the artifact stays small
+enough to commit. Members differ only in seed; their probabilities are averaged.
 """
 
 from __future__ import annotations
@@ -76,9 +77,7 @@ class Classifier:
             )
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.classes = tuple(self.meta["classes"])
-        from peft import PeftModel
-        from safetensors.torch import load_file
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
@@ -88,21 +87,31 @@ class Classifier:
         warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)")
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(base_model)
-            encoder = AutoModel.from_pretrained(base_model)
+            members = [Path(model_dir) / m["dir"] for m in self.meta.get("members", [])]
+            # An ensemble keeps its members in sub-folders; an older artifact is one model.
+            self.models = [self._load_member(base_model, d) for d in members or [Path(model_dir)]]
         except OSError as exc:
             raise ModelNotFound(
                 f"base model {base_model!r} cannot be loaded (set CDCHECK_BASE_MODEL)"
             ) from exc
-        if self.meta.get("method") == "full":  # full fine-tuning saved the whole encoder
-            encoder = AutoModel.from_pretrained(str(Path(model_dir) / "encoder"))
-        else:
-            encoder = PeftModel.from_pretrained(encoder, str(model_dir)).merge_and_unload()
-        self.model = build_module(encoder, encoder.config.hidden_size, len(self.classes))
-        head = load_file(str(Path(model_dir) / HEAD_FILE))
-        self.model.head.load_state_dict({k.removeprefix("head."): v for k, v in head.items()})
-        self.model.eval()
         self.max_length = int(self.meta.get("max_length", MAX_LENGTH))
         self._torch = torch
+
+    def _load_member(self, base_model: str, where: Path):
+        """One trained model: the base with its adapter merged in (or a full encoder), its head."""
+        from peft import PeftModel
+        from safetensors.torch import load_file
+        from transformers import AutoModel
+
+        if self.meta.get("method") == "full":  # full fine-tuning saved the whole encoder
+            encoder = AutoModel.from_pretrained(str(where / "encoder"))
+        else:
+            encoder = AutoModel.from_pretrained(base_model)
+            encoder = PeftModel.from_pretrained(encoder, str(where)).merge_and_unload()
+        model = build_module(encoder, encoder.config.hidden_size, len(self.classes))
+        head = load_file(str(where / HEAD_FILE))
+        model.head.load_state_dict({k.removeprefix("head."): v for k, v in head.items()})
+        return model.eval()
 
     def predict(self, inputs: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
         """Label probabilities for each classifier input (see `context.build_input`)."""
@@ -116,7 +125,9 @@ class Classifier:
                 idx = order[b:b + batch_size]
                 ids, mask, marker = encode(self.tokenizer, [inputs[i] for i in idx],
                                            self.max_length)
-                probs = torch.softmax(self.model(ids, mask, marker), dim=-1).tolist()
+                # The ensemble's probability: the mean of its members' (models/README.md).
+                probs = torch.stack([torch.softmax(m(ids, mask, marker), dim=-1)
+                                     for m in self.models]).mean(0).tolist()
                 probs_by_index.update(zip(idx, probs, strict=True))
         for i in range(len(inputs)):
             out.append(dict(zip(self.classes, probs_by_index[i], strict=True)))

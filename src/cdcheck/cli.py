@@ -84,6 +84,14 @@ def _screen(args, cfg, mentions_only: bool):
         return screen(checker, items, options, on_done=done)
 
 
+def _positive(value: str) -> int:
+    """--members, --epochs: 1 or more."""
+    n = int(value) if value.strip().isdigit() else 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return n
+
+
 def _jobs(value: str) -> int:
     """--jobs: 0 or more."""
     try:
@@ -182,7 +190,7 @@ def cmd_train(args) -> int:
     from .training import train
 
     train(Path(args.data), Path(args.out) if args.out else None, epochs=args.epochs,
-          seed=args.seed, full=args.full)
+          seed=args.seed, full=args.full, members=args.members)
     return EXIT_OK
 
 
@@ -253,8 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="rebuild the classifier from data/")
     t.add_argument("--data", default="data", help="folder with train.jsonl and dev.jsonl")
     t.add_argument("--out", help="where to write the model (default: the configured model dir)")
-    t.add_argument("--epochs", type=int, default=None)
-    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--epochs", type=_positive, default=None)
+    t.add_argument("--seed", type=int, default=13, help="seed of the first member (then +1, +2...)")
+    t.add_argument("--members", type=_positive, default=None,
+                   help="ensemble size (default 2 for LoRA, 1 for --full)")
     t.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
     t.set_defaults(func=cmd_train)
 

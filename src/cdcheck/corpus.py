@@ -165,6 +165,10 @@ def swap_country(stmt: dict, new_iso3: str, new_name: str, suffix: str,
     out.append(text[pos:])
     speaker = stmt.get("speaker_country")
     if speaker == iso:
+        if len(name_spans) < sum(m["country"] == iso for _, _, m in spans):
+            # The speaker's cities or demonyms would stay: they would no longer be the speaker's
+            # own country, and their `exempt` labels would be false. No swap for such a text.
+            return None
         speaker = new_iso3
     return dict(stmt, id=f"{stmt['id']}~{suffix}", text="".join(out), mentions=new_mentions,
                 speaker_country=speaker, swapped_from=stmt["id"])

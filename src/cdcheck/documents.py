@@ -195,14 +195,20 @@ class _Builder:
         self.length += len(text)
 
     def add_lines(self, lines: Sequence[tuple[str, Location]]) -> None:
-        """Lines of one flow (a PDF page): soft line breaks become spaces, hard ones newlines."""
+        """Lines of one flow (a PDF page): soft line breaks become spaces, hard ones newlines.
+
+        A line well short of the page's width that is followed by a capital ends its block (a
+        title, a heading, a signature): joining it would glue it to the next sentence.
+        """
+        width = max((len(t.rstrip()) for t, _ in lines), default=0)
         for text, where in lines:
             if not self.parts:
                 self.add(text, where)
                 continue
             prev = self.parts[-1].rstrip()
             hard = not prev or not text.strip() or prev[-1] in ".!?:;" or (
-                len(prev) > 1 and prev[-1] in "\"'”’)" and prev[-2] in ".!?")
+                len(prev) > 1 and prev[-1] in "\"'”’)" and prev[-2] in ".!?") or (
+                len(prev) < 0.6 * width and text.lstrip()[:1].isupper())
             self.parts.append("\n" if hard else " ")
             self.length += 1
             self.segments.append((self.length, where))

@@ -24,6 +24,8 @@ _MODIFIED = {"police", "authorities", "government", "officials", "courts", "cust
              "prosecutors", "army", "navy", "military", "border", "law", "laws", "judiciary",
              "coast", "coastguard", "security", "forces", "state", "judges", "officers"}
 _WORD = re.compile(r"[A-Za-z'\u2019]+")
+_PLURAL_PRONOUN = {"its": "their", "Its": "Their", "itself": "themselves"}
+_ITS = re.compile(r"\b(?:[Ii]ts|itself)\b")
 
 
 def _plural_verb(word: str) -> str:
@@ -70,6 +72,8 @@ def _replacement(text: str, m: Mention, words: dict[str, str], after: str) -> tu
         if plural != verb:
             lead = after[: len(after) - len(after.lstrip())]
             after = lead + plural + after.lstrip()[len(verb):]
+    # The pronouns that referred to the country now refer to a plural: "failed its victims".
+    after = _ITS.sub(lambda w: _PLURAL_PRONOUN[w.group(0)], after, count=2)
     return subject, after
 
 

@@ -1,7 +1,8 @@
 """`cdcheck train`: rebuild the mention classifier from data/ with a fixed seed, on the CPU.
 
 LoRA (peft) adapts the attention and feed-forward projections of the base encoder; the head is
-trained in full. Only the adapter and the head are saved: a few MB to commit under models/.
+trained in full. Two members are trained with different seeds (an ensemble); only their adapters
+and heads are saved, in models/classifier/member-N/: a few MB to commit.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import shutil
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,8 +19,9 @@ from .classifier import CLASSES, HEAD_FILE, MAX_LENGTH, META_FILE, build_module,
 from .corpus import Example, data_hash, examples, read_jsonl
 
 DEFAULTS = {
-    "lora": {"epochs": 6, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32, "dropout": 0.1},
-    "full": {"epochs": 5, "lr": 5e-5, "head_lr": 1e-3},
+    "lora": {"epochs": 5, "members": 2, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32,
+             "dropout": 0.1},
+    "full": {"epochs": 4, "members": 1, "lr": 5e-5, "head_lr": 1e-3},
 }
 BATCH = 16
 
@@ -56,107 +59,144 @@ def _base_name(base: str) -> str:
     return base
 
 
+def _batches(exs: list[Example], rng: random.Random) -> list[list[Example]]:
+    """Shuffled batches of similar length: far less padding, so far less CPU per epoch.
+
+    Examples are shuffled, cut into pools of 50 batches, each pool sorted by length and cut into
+    batches, and the batches shuffled again: the order stays random, the padding small.
+    """
+    order = list(exs)
+    rng.shuffle(order)
+    pool = BATCH * 50
+    batches = []
+    for p in range(0, len(order), pool):
+        chunk = sorted(order[p:p + pool], key=lambda e: len(e.input))
+        batches += [chunk[b:b + BATCH] for b in range(0, len(chunk), BATCH)]
+    rng.shuffle(batches)
+    return batches
+
+
 def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None, seed: int = 13,
-          full: bool = False, quiet: bool = False) -> dict:
-    """Train on data_dir/train.jsonl, select on dev.jsonl, save to out_dir; returns the metadata."""
+          full: bool = False, quiet: bool = False, members: int | None = None) -> dict:
+    """Train on data_dir/train.jsonl, select on dev.jsonl, save to out_dir; returns the metadata.
+
+    The classifier is an ensemble of `members` models that differ only in seed (initialisation
+    of the head and adapter, dropout, order of the data): averaging their probabilities removes
+    much of the seed-to-seed variance a single small model has on unseen statements.
+    """
     import torch
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from safetensors.torch import save_file
     from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
     from transformers.utils import logging as hf_logging
 
     from .checker import Checker
 
     hf_logging.set_verbosity_error()
-    torch.manual_seed(seed)
-    random.seed(seed)
     torch.set_num_threads(2)
     checker = Checker()
-    out_dir = out_dir or checker.settings.model_dir
+    out_dir = Path(out_dir or checker.settings.model_dir)
     hp = dict(DEFAULTS["full" if full else "lora"])
     if epochs:
         hp["epochs"] = epochs
+    if members:
+        hp["members"] = members
     started = time.time()
     train_ex = _dedupe(examples(read_jsonl(data_dir / "train.jsonl"), checker))
     dev_ex = examples(read_jsonl(data_dir / "dev.jsonl"), checker)
     counts = Counter(e.label for e in train_ex)
     if not quiet:
-        print(f"train: {len(train_ex)} examples {dict(counts)}; dev: {len(dev_ex)}")
+        print(f"train: {len(train_ex)} examples {dict(counts)}; dev: {len(dev_ex)}; "
+              f"{hp['members']} members x {hp['epochs']} epochs")
 
     base = checker.settings.base_model
     tokenizer = AutoTokenizer.from_pretrained(base)
-    encoder = AutoModel.from_pretrained(base)
-    if not full:
-        from peft import LoraConfig, get_peft_model
-
-        encoder = get_peft_model(encoder, LoraConfig(
-            r=hp["r"], lora_alpha=hp["alpha"], lora_dropout=hp["dropout"],
-            target_modules=["query", "key", "value", "dense"]))
-    model = build_module(encoder, encoder.config.hidden_size, len(CLASSES))
     label_id = {c: i for i, c in enumerate(CLASSES)}
     # Inverse square-root frequency weights: no label is drowned, none over-boosted.
     weights = torch.tensor([1.0 / math.sqrt(max(1, counts[c])) for c in CLASSES])
-    weights = weights / weights.mean()
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
-    head_params = list(model.head.parameters())
-    enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW([{"params": enc_params, "lr": hp["lr"]},
-                             {"params": head_params, "lr": hp["head_lr"]}], weight_decay=0.01)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights / weights.mean())
     steps_per_epoch = math.ceil(len(train_ex) / BATCH)
     total = steps_per_epoch * hp["epochs"]
-    sched = get_linear_schedule_with_warmup(opt, int(0.06 * total), total)
+    gold = [e.label for e in dev_ex]
 
-    def predict(exs):
+    def dev_probs(model):
         model.eval()
-        preds = []
+        out = []
         with torch.inference_mode():
-            for b in range(0, len(exs), 64):
-                ids, mask, mk = encode(tokenizer, [e.input for e in exs[b:b + 64]], MAX_LENGTH)
-                preds += model(ids, mask, mk).argmax(-1).tolist()
+            for b in range(0, len(dev_ex), 64):
+                ids, mask, mk = encode(tokenizer, [e.input for e in dev_ex[b:b + 64]], MAX_LENGTH)
+                out.append(torch.softmax(model(ids, mask, mk), dim=-1))
         model.train()
-        return [CLASSES[i] for i in preds]
+        return torch.cat(out)
 
-    best, best_state, history = -1.0, None, []
-    rng = random.Random(seed)
+    def labels(probs):
+        return [CLASSES[i] for i in probs.argmax(-1).tolist()]
+
+    if out_dir.exists():  # a previous layout (single model, other members) must not linger
+        for old in out_dir.glob("member-*"):
+            shutil.rmtree(old)
+        for name in ("adapter_model.safetensors", "adapter_config.json", HEAD_FILE, "encoder"):
+            target = out_dir / name
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    member_meta, ensemble = [], None
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeRemainingColumn(), disable=quiet) as progress:
-        task = progress.add_task("training", total=total)
-        model.train()
-        for epoch in range(hp["epochs"]):
-            order = list(range(len(train_ex)))
-            rng.shuffle(order)
-            for b in range(0, len(order), BATCH):
-                batch = [train_ex[i] for i in order[b:b + BATCH]]
-                ids, mask, mk = encode(tokenizer, [e.input for e in batch], MAX_LENGTH)
-                y = torch.tensor([label_id[e.label] for e in batch])
-                loss = loss_fn(model(ids, mask, mk), y)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                opt.step()
-                sched.step()
-                opt.zero_grad()
-                progress.update(task, advance=1, description=f"epoch {epoch + 1} loss "
-                                f"{loss.item():.3f}")
-            m = metrics([e.label for e in dev_ex], predict(dev_ex))
-            history.append({"epoch": epoch + 1, **{k: m[k] for k in ("accuracy", "macro_f1")}})
-            if not quiet:
-                progress.console.print(f"epoch {epoch + 1}: dev accuracy {m['accuracy']:.3f} "
-                                       f"macro-F1 {m['macro_f1']:.3f}")
-            if m["macro_f1"] > best:
-                best = m["macro_f1"]
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                best_metrics = m
-    model.load_state_dict(best_state)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    from safetensors.torch import save_file
+        task = progress.add_task("training", total=total * hp["members"])
+        for k in range(hp["members"]):
+            member_seed = seed + k
+            torch.manual_seed(member_seed)
+            rng = random.Random(member_seed)
+            encoder = AutoModel.from_pretrained(base)
+            if not full:
+                from peft import LoraConfig, get_peft_model
 
-    if full:
-        model.encoder.save_pretrained(str(out_dir / "encoder"))
-    else:
-        model.encoder.save_pretrained(str(out_dir))
-        (out_dir / "README.md").unlink(missing_ok=True)  # peft's stub; the card is models/README.md
-    save_file({f"head.{k}": v.contiguous() for k, v in model.head.state_dict().items()},
-              str(out_dir / HEAD_FILE))
+                encoder = get_peft_model(encoder, LoraConfig(
+                    r=hp["r"], lora_alpha=hp["alpha"], lora_dropout=hp["dropout"],
+                    target_modules=["query", "key", "value", "dense"]))
+            model = build_module(encoder, encoder.config.hidden_size, len(CLASSES))
+            enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
+            opt = torch.optim.AdamW([{"params": enc_params, "lr": hp["lr"]},
+                                     {"params": list(model.head.parameters()),
+                                      "lr": hp["head_lr"]}], weight_decay=0.01)
+            sched = get_linear_schedule_with_warmup(opt, int(0.06 * total), total)
+            best, best_state, best_probs, history = -1.0, None, None, []
+            model.train()
+            for epoch in range(hp["epochs"]):
+                for batch in _batches(train_ex, rng):
+                    ids, mask, mk = encode(tokenizer, [e.input for e in batch], MAX_LENGTH)
+                    y = torch.tensor([label_id[e.label] for e in batch])
+                    loss = loss_fn(model(ids, mask, mk), y)
+                    loss.backward()
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                    opt.step()
+                    sched.step()
+                    opt.zero_grad()
+                    progress.update(task, advance=1, description=f"member {k + 1} epoch "
+                                    f"{epoch + 1} loss {loss.item():.3f}")
+                probs = dev_probs(model)
+                m = metrics(gold, labels(probs))
+                history.append({"epoch": epoch + 1, **{x: m[x] for x in ("accuracy", "macro_f1")}})
+                if not quiet:
+                    progress.console.print(f"member {k + 1} epoch {epoch + 1}: dev accuracy "
+                                           f"{m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f}")
+                if m["macro_f1"] > best:
+                    best, best_probs = m["macro_f1"], probs
+                    best_state = {n: v.detach().clone() for n, v in model.state_dict().items()}
+            model.load_state_dict(best_state)
+            where = out_dir / f"member-{k + 1}"
+            where.mkdir()
+            if full:
+                model.encoder.save_pretrained(str(where / "encoder"))
+            else:
+                model.encoder.save_pretrained(str(where))
+                (where / "README.md").unlink(missing_ok=True)  # peft's stub; the card is models/
+            save_file({f"head.{n}": v.contiguous() for n, v in model.head.state_dict().items()},
+                      str(where / HEAD_FILE))
+            member_meta.append({"dir": where.name, "seed": member_seed, "history": history,
+                                "dev_macro_f1": best})
+            ensemble = best_probs if ensemble is None else ensemble + best_probs
+    dev = metrics(gold, labels(ensemble))
     meta = {
         "classes": list(CLASSES),
         "base_model": _base_name(base),
@@ -167,11 +207,13 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
         "train_examples": len(train_ex),
         "train_label_counts": dict(counts),
         "dev_examples": len(dev_ex),
-        "dev": best_metrics,
-        "history": history,
+        "dev": dev,
+        "members": member_meta,
         "train_seconds": round(time.time() - started, 1),
     }
     (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     if not quiet:
-        print(f"saved {out_dir} in {meta['train_seconds']} s; dev macro-F1 {best:.3f}")
+        each = ", ".join(f"{m['dev_macro_f1']:.3f}" for m in member_meta)
+        print(f"saved {out_dir} in {meta['train_seconds']} s; dev macro-F1 {dev['macro_f1']:.3f} "
+              f"(members: {each})")
     return meta
