@@ -16,26 +16,27 @@ from pathlib import Path
 from cdcheck.checker import Checker
 from cdcheck.corpus import gold_verdict, read_jsonl
 from cdcheck.evaluate import _prf
-from cdcheck.schema import worst_verdict
-from cdcheck.verdict import decide_label
+from cdcheck.verdict import document_verdict, make_finding
 
 
 def main(path: str) -> int:
     checker = Checker()
     stmts = read_jsonl(Path(path))
     gold = [gold_verdict(s) for s in stmts]
-    probs = []  # per statement: the probabilities of the mentions that count
+    runs = []  # per statement: the speaker and its findings that count, with their probabilities
     for s in stmts:
         r = checker.check(s["text"], s.get("id", "?"), s.get("speaker_country"))
-        probs.append([f.explanation["model"] for f in r.findings
-                      if f.counts and f.label != "exempt"])
+        runs.append((checker.resolve_country(s.get("speaker_country")),
+                     [f for f in r.findings if f.counts]))
     policy = checker.policy
     rows = []
     for b in [x / 20 for x in range(4, 17)]:
         for sit in [x / 20 for x in range(4, 17)]:
             p = dataclasses.replace(policy, blame_min=b, situation_min=sit)
-            pred = [worst_verdict(policy.rule(decide_label(pr, p)[0]).verdict for pr in ps)
-                    for ps in probs]
+            # The verdict stage itself (verdict.py), replayed with other thresholds.
+            pred = [document_verdict([make_finding(f.mention, f.explanation["model"], f.sentence,
+                                                   p, speaker) for f in found], p)
+                    for speaker, found in runs]
             m = _prf(gold, pred)
             f1, acc = m["violation_f1"], m["accuracy_3way"]
             rows.append((f1 + acc, b, sit, f1, acc))

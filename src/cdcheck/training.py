@@ -137,7 +137,10 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
             shutil.rmtree(old)
         for name in ("adapter_model.safetensors", "adapter_config.json", HEAD_FILE, "encoder"):
             target = out_dir / name
-            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     member_meta, ensemble = [], None
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
