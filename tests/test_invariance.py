@@ -73,6 +73,11 @@ TEMPLATES = [
     "We welcome the progress made in {C}. The new law entered into force in January.",
     "Good afternoon. Our partners in {C} shared their experience with us. We will publish a joint "
     "guide next year.",
+    # a later sentence that refers back to the country (followup.py)
+    "Our programme in {C} trains border guards in drug detection. The ministry there moves the "
+    "trained officers to desk jobs within months, so we keep starting again.",
+    "Our programme in {C} trains border guards in drug detection. The ministry there co-funds the "
+    "course and has asked us to train two more units.",
 ]
 
 DEMONYMS = [

@@ -9,7 +9,7 @@ import pytest
 from cdcheck.rules import load_policy
 from cdcheck.schema import Mention
 from cdcheck.settings import Settings
-from cdcheck.verdict import decide_label, document_verdict, make_finding
+from cdcheck.verdict import carried_finding, decide_label, document_verdict, make_finding
 
 POLICY = load_policy(Settings().rules_dir)
 B, S = POLICY.blame_min, POLICY.situation_min
@@ -105,3 +105,23 @@ def test_accepted_findings_do_not_count_towards_the_verdict():
     blame.accepted = "the Secretariat agreed"
     assert document_verdict([blame, _f("situation")], POLICY) == "review"
     assert document_verdict([blame], POLICY) == "ok"
+
+
+def test_a_blaming_later_sentence_carries_blame_to_the_earlier_mention():
+    work = make_finding(GHANA, probs(work=0.9, neutral=0.1), "Our programme in Ghana.", POLICY)
+    carried = carried_finding(work, probs(blame=B, work=1 - B), "the ministry there", POLICY)
+    assert carried.label == "blame" and carried.severity == "error"
+    assert "the ministry there" in carried.message
+    assert carried.explanation["own_sentence"]["work"] == 0.9
+
+
+def test_a_later_sentence_below_the_threshold_changes_nothing():
+    work = make_finding(GHANA, probs(work=0.9, neutral=0.1), "Our programme in Ghana.", POLICY)
+    below = B - 0.01
+    assert carried_finding(work, probs(blame=below, work=1 - below), "its courts", POLICY) is work
+
+
+def test_the_speakers_own_country_is_not_carried_into_blame():
+    work = make_finding(GHANA, probs(work=0.9, neutral=0.1), "Our programme in Ghana.", POLICY,
+                        speaker_country="GHA")
+    assert carried_finding(work, probs(blame=0.99), "its courts", POLICY, "GHA") is work

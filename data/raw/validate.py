@@ -9,7 +9,7 @@ CODES = {c.alpha_3 for c in pycountry.countries} | {"X", "XKX"}
 
 
 def check(path):
-    problems, ids, n = [], set(), 0
+    problems, ids, n, groups = [], set(), 0, {}
     for i, line in enumerate(open(path, encoding="utf-8"), 1):
         if not line.strip():
             continue
@@ -23,6 +23,8 @@ def check(path):
         if d.get("id") in ids:
             problems.append(f"{where}: duplicate id")
         ids.add(d.get("id"))
+        if "group" in d:
+            groups.setdefault(d["group"], []).append(d.get("id"))
         text = d.get("text") or ""
         if not text:
             problems.append(f"{where}: empty text")
@@ -46,6 +48,9 @@ def check(path):
                     problems.append(f"{where}: exempt needs base blame|situation")
                 if m.get("country") != sc:
                     problems.append(f"{where}: exempt mention is not the speaker's country")
+    for g, members in groups.items():
+        if len(members) != 2:
+            problems.append(f"group {g}: {len(members)} statements, a contrast pair needs 2")
     for p in problems:
         print(p)
     print(f"{path}: {n} statements, {len(problems)} problems")

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 
-from . import context, gazetteer
+from . import context, followup, gazetteer
 from .errors import DocumentTooLarge, EmptyDocument
 from .mentions import MentionFinder
 from .rules import Policy, load_policy
 from .schema import DocumentReport, Finding, Mention
 from .settings import Settings
 from .suggest import rewrite
-from .verdict import document_verdict, make_finding
+from .verdict import carried_finding, document_verdict, make_finding
 
 
 class Checker:
@@ -125,15 +125,27 @@ class Checker:
         for source, doc in parsed:
             mentions = self.mentions_in_doc(doc)
             sentences = [(s.start_char, s.end_char) for s in doc.sents]
-            per_doc.append((source, doc.text, mentions, sentences))
+            later = followup.follow_ups(doc.text, sentences, mentions)
+            per_doc.append((source, doc.text, mentions, later))
             inputs.extend(context.build_input(doc.text, sentences, mentions, m) for m in mentions)
+            inputs.extend(f.input for f in later)
         probs = self.classifier.predict(inputs, self.settings.batch_size) if inputs else []
         reports, k = [], 0
-        for source, text, mentions, _ in per_doc:
-            findings = []
+        for source, text, mentions, later in per_doc:
+            findings = {}
             for m in mentions:
-                findings.append(self._finding(text, m, mentions, probs[k], speaker))
+                findings[id(m)] = self._finding(text, m, mentions, probs[k], speaker)
                 k += 1
+            for f in later:  # blame carried by a later sentence reaches the mentions before it
+                for m in f.antecedents:
+                    found = findings[id(m)]
+                    findings[id(m)] = carried_finding(found, probs[k], f.reference, self.policy,
+                                                      speaker)
+                    if findings[id(m)] is not found:
+                        findings[id(m)].suggestion = self._finding(
+                            text, m, mentions, probs[k], speaker).suggestion
+                k += 1
+            findings = list(findings.values())
             reports.append(DocumentReport(
                 source=source, text=text, mentions=mentions, findings=findings,
                 verdict=document_verdict(findings, self.policy),

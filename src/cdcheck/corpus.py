@@ -120,18 +120,23 @@ def data_hash(paths: Iterable[Path]) -> str:
 
 def split_statements(statements: Sequence[dict], seed: int = 13,
                      dev: float = 0.15, test: float = 0.15) -> dict[str, list[dict]]:
-    """Train/dev/test by source statement, stratified by file part, with a fixed seed."""
-    by_part: dict[str, list[dict]] = {}
+    """Train/dev/test by source statement, stratified by file part, with a fixed seed.
+
+    Statements that share a "group" (a contrast pair: the same words with one clause changed) are
+    one unit, so a pair never straddles train and dev/test.
+    """
+    by_part: dict[str, dict[str, list[dict]]] = {}
     for s in statements:
-        by_part.setdefault(str(s["id"]).split("-")[0], []).append(s)
+        units = by_part.setdefault(str(s["id"]).split("-")[0], {})
+        units.setdefault(str(s.get("group") or s["id"]), []).append(s)
     out = {"train": [], "dev": [], "test": []}
     for part in sorted(by_part):
-        items = sorted(by_part[part], key=lambda s: s["id"])
-        random.Random(f"{seed}-{part}").shuffle(items)  # adding a part never moves another's
-        n_dev, n_test = round(len(items) * dev), round(len(items) * test)
-        out["dev"] += items[:n_dev]
-        out["test"] += items[n_dev:n_dev + n_test]
-        out["train"] += items[n_dev + n_test:]
+        keys = sorted(by_part[part])
+        random.Random(f"{seed}-{part}").shuffle(keys)  # adding a part never moves another's
+        n_dev, n_test = round(len(keys) * dev), round(len(keys) * test)
+        for i, key in enumerate(keys):
+            split = "dev" if i < n_dev else "test" if i < n_dev + n_test else "train"
+            out[split] += by_part[part][key]
     return out
 
 

@@ -28,6 +28,8 @@ class Policy:
     blame_min: float
     situation_min: float
     suggest: dict[str, str]
+    #: The message of a mention made blame by a later sentence (followup.py).
+    follow_up_message: str = "Names and shames {country}: a later sentence ({reference}) portrays it negatively."
 
     def rule(self, label: str) -> LabelRule:
         return self.labels[label]
@@ -46,4 +48,6 @@ def load_policy(rules_dir: Path) -> Policy:
     if missing:
         raise ValueError(f"rules/labels.toml lacks labels {sorted(missing)}")
     d = raw["decision"]
-    return Policy(labels, float(d["blame_min"]), float(d["situation_min"]), dict(raw["suggest"]))
+    extra = {"follow_up_message": raw["follow_up"]["message"]} if "follow_up" in raw else {}
+    return Policy(labels, float(d["blame_min"]), float(d["situation_min"]), dict(raw["suggest"]),
+                  **extra)

@@ -37,6 +37,28 @@ def make_finding(mention: Mention, probs: dict[str, float], sentence: str, polic
                    message=message, explanation=explanation)
 
 
+def carried_finding(finding: Finding, probs: dict[str, float], reference: str, policy: Policy,
+                    speaker_country: str | None = None) -> Finding:
+    """`finding` made blame by a later sentence that refers back to it, if that sentence blames.
+
+    `probs` are the classifier's scores for the later sentence read as if the country were named
+    (followup.py). Below blame_min, or already blame, the finding is returned unchanged; the
+    speaker's own country stays exempt.
+    """
+    if finding.label == "blame" or probs.get("blame", 0.0) < policy.blame_min:
+        return finding
+    carried = make_finding(finding.mention, probs, finding.sentence, policy, speaker_country)
+    if carried.label != "blame":
+        return finding  # exempt: the country under review may say this of itself
+    carried.message = policy.follow_up_message.format(country=finding.mention.country_name,
+                                                      reference=reference)
+    carried.explanation["decision"] = (f"a later sentence ({reference!r}): P(blame) "
+                                       f"{probs['blame']:.2f} >= {policy.blame_min}")
+    carried.explanation["own_sentence"] = finding.explanation.get("model")
+    carried.explanation["follow_up"] = reference
+    return carried
+
+
 def document_verdict(findings: Iterable[Finding], policy: Policy) -> str:
     """The worst verdict over the findings that count (accepted ones do not); "ok" for none."""
     return worst_verdict(policy.rule(f.label).verdict for f in findings if f.counts)
