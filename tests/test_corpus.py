@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cdcheck.corpus import gold_spans, gold_verdict, swap_country, train_label
+from cdcheck.corpus import gold_spans, gold_verdict, split_statements, swap_country, train_label
 
 
 def _m(surface, country, label, base=None):
@@ -63,3 +63,18 @@ def test_no_swap_when_the_speakers_cities_would_stay_behind():
                mentions=[_m("Ghana", "GHA", "situation"), _m("Accra", "GHA", "situation")])
     assert swap_country(ngo, "NOR", "Norway", "s0", _is_name)["text"] == \
         "In Norway, and in Accra, we act."
+
+
+def test_a_contrast_pair_never_straddles_splits():
+    statements = []
+    for i in range(60):
+        group = {"group": f"rlz-g{i:03d}"}
+        statements += [{"id": f"rlz-{2 * i:04d}", "text": "a", **group},
+                       {"id": f"rlz-{2 * i + 1:04d}", "text": "b", **group}]
+    statements += [{"id": f"rlz-{1000 + i:04d}", "text": "c"} for i in range(40)]
+    splits = split_statements(statements)
+    where = {s["id"]: name for name, items in splits.items() for s in items}
+    assert len(where) == len(statements)  # nothing lost, nothing twice
+    for i in range(60):
+        assert where[f"rlz-{2 * i:04d}"] == where[f"rlz-{2 * i + 1:04d}"]
+    assert all(splits[name] for name in ("train", "dev", "test"))

@@ -29,7 +29,8 @@ class Policy:
     situation_min: float
     suggest: dict[str, str]
     #: The message of a mention made blame by a later sentence (followup.py).
-    follow_up_message: str = "Names and shames {country}: a later sentence ({reference}) portrays it negatively."
+    follow_up_message: str = ("Names and shames {country}: a later sentence ({reference}) "
+                              "portrays it negatively.")
 
     def rule(self, label: str) -> LabelRule:
         return self.labels[label]

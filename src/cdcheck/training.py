@@ -19,8 +19,8 @@ from .classifier import CLASSES, HEAD_FILE, MAX_LENGTH, META_FILE, build_module,
 from .corpus import Example, data_hash, examples, read_jsonl
 
 DEFAULTS = {
-    "lora": {"epochs": 5, "members": 2, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32,
-             "dropout": 0.1},
+    "lora": {"epochs": 4, "members": 2, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32,
+             "dropout": 0.1, "eval_from": 3},
     "full": {"epochs": 4, "members": 1, "lr": 5e-5, "head_lr": 1e-3},
 }
 BATCH = 16
@@ -76,6 +76,88 @@ def _batches(exs: list[Example], rng: random.Random) -> list[list[Example]]:
     return batches
 
 
+def fit_member(train_ex: list[Example], dev_ex: list[Example], hp: dict, seed: int, base: str,
+               full: bool = False, device: str = "cpu", on_step=None, on_epoch=None):
+    """Train one model from `base` with `seed`; returns (model, best dev macro-F1, its dev
+    probabilities, per-epoch history). The state kept is the epoch with the best dev macro-F1.
+
+    `on_step(epoch, loss)` and `on_epoch(epoch, metrics)` report progress. Used by `train` and by
+    scripts/compare_training.py (which may run it on a GPU to compare settings quickly).
+    """
+    import torch
+    from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    label_id = {c: i for i, c in enumerate(CLASSES)}
+    counts = Counter(e.label for e in train_ex)
+    # Inverse square-root frequency weights: no label is drowned, none over-boosted.
+    weights = torch.tensor([1.0 / math.sqrt(max(1, counts[c])) for c in CLASSES])
+    loss_fn = torch.nn.CrossEntropyLoss(weight=(weights / weights.mean()).to(device))
+    total = math.ceil(len(train_ex) / BATCH) * hp["epochs"]
+    gold = [e.label for e in dev_ex]
+
+    def dev_probs(model):
+        model.eval()
+        out = []
+        with torch.inference_mode():
+            for b in range(0, len(dev_ex), 64):
+                ids, mask, mk = encode(tokenizer, [e.input for e in dev_ex[b:b + 64]], MAX_LENGTH)
+                out.append(torch.softmax(model(ids.to(device), mask.to(device), mk.to(device)),
+                                         dim=-1).cpu())
+        model.train()
+        return torch.cat(out)
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    encoder = AutoModel.from_pretrained(base)
+    if not full:
+        from peft import LoraConfig, get_peft_model
+
+        layers = encoder.config.num_hidden_layers
+        top = hp.get("lora_layers") or layers  # adapting only the top layers skips the backward
+        encoder = get_peft_model(encoder, LoraConfig(  # pass through the frozen ones below
+            r=hp["r"], lora_alpha=hp["alpha"], lora_dropout=hp["dropout"],
+            target_modules=["query", "key", "value", "dense"],
+            layers_to_transform=list(range(layers - top, layers))))
+    model = build_module(encoder, encoder.config.hidden_size, len(CLASSES)).to(device)
+    enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW([{"params": enc_params, "lr": hp["lr"]},
+                             {"params": list(model.head.parameters()), "lr": hp["head_lr"]}],
+                            weight_decay=0.01)
+    sched = get_linear_schedule_with_warmup(opt, int(0.06 * total), total)
+    best, best_state, best_probs, history = -1.0, None, None, []
+    model.train()
+    for epoch in range(hp["epochs"]):
+        for batch in _batches(train_ex, rng):
+            ids, mask, mk = encode(tokenizer, [e.input for e in batch], MAX_LENGTH)
+            y = torch.tensor([label_id[e.label] for e in batch], device=device)
+            loss = loss_fn(model(ids.to(device), mask.to(device), mk.to(device)), y)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            if on_step:
+                on_step(epoch, loss.item())
+        if epoch + 1 < hp.get("eval_from", 1):
+            continue  # early epochs are never the best: skip their dev pass, save the time
+        probs = dev_probs(model)
+        m = metrics(gold, labels(probs))
+        history.append({"epoch": epoch + 1, **{x: m[x] for x in ("accuracy", "macro_f1")}})
+        if on_epoch:
+            on_epoch(epoch, m)
+        if m["macro_f1"] > best:
+            best, best_probs = m["macro_f1"], probs
+            best_state = {n: v.detach().clone() for n, v in model.state_dict().items()}
+    model.load_state_dict(best_state)
+    return model.cpu(), best, best_probs, history
+
+
+def labels(probs) -> list[str]:
+    """The most probable class of each row."""
+    return [CLASSES[i] for i in probs.argmax(-1).tolist()]
+
+
 def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None, seed: int = 13,
           full: bool = False, quiet: bool = False, members: int | None = None) -> dict:
     """Train on data_dir/train.jsonl, select on dev.jsonl, save to out_dir; returns the metadata.
@@ -87,7 +169,6 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
     import torch
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
     from safetensors.torch import save_file
-    from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
     from transformers.utils import logging as hf_logging
 
     from .checker import Checker
@@ -101,6 +182,7 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
         hp["epochs"] = epochs
     if members:
         hp["members"] = members
+    hp["eval_from"] = min(hp.get("eval_from", 1), hp["epochs"])
     started = time.time()
     train_ex = _dedupe(examples(read_jsonl(data_dir / "train.jsonl"), checker))
     dev_ex = examples(read_jsonl(data_dir / "dev.jsonl"), checker)
@@ -108,29 +190,8 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
     if not quiet:
         print(f"train: {len(train_ex)} examples {dict(counts)}; dev: {len(dev_ex)}; "
               f"{hp['members']} members x {hp['epochs']} epochs")
-
     base = checker.settings.base_model
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    label_id = {c: i for i, c in enumerate(CLASSES)}
-    # Inverse square-root frequency weights: no label is drowned, none over-boosted.
-    weights = torch.tensor([1.0 / math.sqrt(max(1, counts[c])) for c in CLASSES])
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights / weights.mean())
-    steps_per_epoch = math.ceil(len(train_ex) / BATCH)
-    total = steps_per_epoch * hp["epochs"]
     gold = [e.label for e in dev_ex]
-
-    def dev_probs(model):
-        model.eval()
-        out = []
-        with torch.inference_mode():
-            for b in range(0, len(dev_ex), 64):
-                ids, mask, mk = encode(tokenizer, [e.input for e in dev_ex[b:b + 64]], MAX_LENGTH)
-                out.append(torch.softmax(model(ids, mask, mk), dim=-1))
-        model.train()
-        return torch.cat(out)
-
-    def labels(probs):
-        return [CLASSES[i] for i in probs.argmax(-1).tolist()]
 
     if out_dir.exists():  # a previous layout (single model, other members) must not linger
         for old in out_dir.glob("member-*"):
@@ -143,50 +204,22 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
                 target.unlink(missing_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     member_meta, ensemble = [], None
+    steps = math.ceil(len(train_ex) / BATCH) * hp["epochs"]
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeRemainingColumn(), disable=quiet) as progress:
-        task = progress.add_task("training", total=total * hp["members"])
+        task = progress.add_task("training", total=steps * hp["members"])
         for k in range(hp["members"]):
-            member_seed = seed + k
-            torch.manual_seed(member_seed)
-            rng = random.Random(member_seed)
-            encoder = AutoModel.from_pretrained(base)
-            if not full:
-                from peft import LoraConfig, get_peft_model
+            def on_step(epoch, loss, k=k):
+                progress.update(task, advance=1, description=f"member {k + 1} epoch "
+                                f"{epoch + 1} loss {loss:.3f}")
 
-                encoder = get_peft_model(encoder, LoraConfig(
-                    r=hp["r"], lora_alpha=hp["alpha"], lora_dropout=hp["dropout"],
-                    target_modules=["query", "key", "value", "dense"]))
-            model = build_module(encoder, encoder.config.hidden_size, len(CLASSES))
-            enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
-            opt = torch.optim.AdamW([{"params": enc_params, "lr": hp["lr"]},
-                                     {"params": list(model.head.parameters()),
-                                      "lr": hp["head_lr"]}], weight_decay=0.01)
-            sched = get_linear_schedule_with_warmup(opt, int(0.06 * total), total)
-            best, best_state, best_probs, history = -1.0, None, None, []
-            model.train()
-            for epoch in range(hp["epochs"]):
-                for batch in _batches(train_ex, rng):
-                    ids, mask, mk = encode(tokenizer, [e.input for e in batch], MAX_LENGTH)
-                    y = torch.tensor([label_id[e.label] for e in batch])
-                    loss = loss_fn(model(ids, mask, mk), y)
-                    loss.backward()
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                    opt.step()
-                    sched.step()
-                    opt.zero_grad()
-                    progress.update(task, advance=1, description=f"member {k + 1} epoch "
-                                    f"{epoch + 1} loss {loss.item():.3f}")
-                probs = dev_probs(model)
-                m = metrics(gold, labels(probs))
-                history.append({"epoch": epoch + 1, **{x: m[x] for x in ("accuracy", "macro_f1")}})
+            def on_epoch(epoch, m, k=k):
                 if not quiet:
                     progress.console.print(f"member {k + 1} epoch {epoch + 1}: dev accuracy "
                                            f"{m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f}")
-                if m["macro_f1"] > best:
-                    best, best_probs = m["macro_f1"], probs
-                    best_state = {n: v.detach().clone() for n, v in model.state_dict().items()}
-            model.load_state_dict(best_state)
+
+            model, best, best_probs, history = fit_member(
+                train_ex, dev_ex, hp, seed + k, base, full, on_step=on_step, on_epoch=on_epoch)
             where = out_dir / f"member-{k + 1}"
             where.mkdir()
             if full:
@@ -196,7 +229,7 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
                 (where / "README.md").unlink(missing_ok=True)  # peft's stub; the card is models/
             save_file({f"head.{n}": v.contiguous() for n, v in model.head.state_dict().items()},
                       str(where / HEAD_FILE))
-            member_meta.append({"dir": where.name, "seed": member_seed, "history": history,
+            member_meta.append({"dir": where.name, "seed": seed + k, "history": history,
                                 "dev_macro_f1": best})
             ensemble = best_probs if ensemble is None else ensemble + best_probs
     dev = metrics(gold, labels(ensemble))
