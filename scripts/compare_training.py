@@ -49,8 +49,8 @@ def run(path: Path, base: str, variants: list[str], seed: int) -> None:
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     raw = json.loads(path.read_text())
-    train_ex = [Example(i, lab) for i, lab in raw["train"]]
-    dev_ex = [Example(i, lab) for i, lab in raw["dev"]]
+    train_ex = [Example(i, lab, "", "", "") for i, lab in raw["train"]]
+    dev_ex = [Example(i, lab, "", "", "") for i, lab in raw["dev"]]
     gold = [e.label for e in dev_ex]
     for spec in variants:
         hp = dict(DEFAULTS["lora"])

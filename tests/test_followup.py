@@ -53,7 +53,10 @@ def test_no_follow_up_without_one_antecedent_and_a_reference(checker, text):
 
 
 def test_an_accusing_follow_up_makes_the_earlier_work_mention_blame(checker):
-    first = "Our programme in Ghana trains border guards in drug detection."
+    # The accusation comes two sentences on, outside the mention's own context window: only the
+    # follow-up stage can see it.
+    first = ("Our programme in Ghana trains border guards in drug detection. We have run six "
+             "courses since 2021.")
     alone = checker.check(first)
     assert alone.findings[0].label == "work"
     report = checker.check(f"{first} The ministry there, unfortunately, moves the trained "

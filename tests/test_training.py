@@ -76,3 +76,27 @@ def test_metrics_macro_f1_counts_every_class():
     assert m["accuracy"] == 0.75
     assert m["f1"]["neutral"] == 0.0 and m["f1"]["blame"] == 1.0
     assert abs(m["macro_f1"] - (1 + 2 / 3 + 0 + 1) / 4) < 1e-9
+
+
+def test_parallel_and_one_process_training_give_the_same_members(trained, tmp_path, monkeypatch):
+    """Members trained in worker processes equal members trained one after the other."""
+    import os
+
+    from safetensors.torch import load_file
+
+    out, parallel = trained
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "train.jsonl").write_text("\n".join(_sample("train", 24)) + "\n", encoding="utf-8")
+    (data / "dev.jsonl").write_text("\n".join(_sample("dev", 8)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    sequential = train(data, tmp_path / "model", epochs=1, quiet=True, members=2)
+    assert [m["seed"] for m in sequential["members"]] == [13, 14]
+    for k in (1, 2):  # same seed, same data, same order: the same weights (up to float sums)
+        a = load_file(str(out / f"member-{k}" / "head.safetensors"))
+        b = load_file(str(tmp_path / "model" / f"member-{k}" / "head.safetensors"))
+        for name in a:
+            assert (a[name] - b[name]).abs().max().item() < 1e-3, name
+    one = load_file(str(out / "member-1" / "head.safetensors"))
+    two = load_file(str(out / "member-2" / "head.safetensors"))
+    assert any((one[n] - two[n]).abs().max().item() > 1e-3 for n in one)  # seeds do differ
