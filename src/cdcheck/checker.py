@@ -139,11 +139,10 @@ class Checker:
             for f in later:  # blame carried by a later sentence reaches the mentions before it
                 for m in f.antecedents:
                     found = findings[id(m)]
-                    findings[id(m)] = carried_finding(found, probs[k], f.reference, self.policy,
-                                                      speaker)
-                    if findings[id(m)] is not found:
-                        findings[id(m)].suggestion = self._finding(
-                            text, m, mentions, probs[k], speaker).suggestion
+                    carried = carried_finding(found, probs[k], f.reference, self.policy, speaker)
+                    if carried is not found:
+                        carried.suggestion = found.suggestion or self._rewrite(text, m, mentions)
+                        findings[id(m)] = carried
                 k += 1
             findings = list(findings.values())
             reports.append(DocumentReport(
@@ -155,10 +154,13 @@ class Checker:
 
     def _finding(self, text: str, m: Mention, mentions: list[Mention], probs,
                  speaker: str | None) -> Finding:
+        f = make_finding(m, probs, text[m.sent_start:m.sent_end].strip(), self.policy, speaker)
+        if f.label in ("blame", "situation"):
+            f.suggestion = self._rewrite(text, m, mentions)
+        return f
+
+    def _rewrite(self, text: str, m: Mention, mentions: list[Mention]) -> str | None:
+        """The suggested rewrite of the sentence `m` is in (suggest.py)."""
         raw = text[m.sent_start:m.sent_end]
         lead = len(raw) - len(raw.lstrip())
-        sentence = raw.strip()
-        f = make_finding(m, probs, sentence, self.policy, speaker)
-        if f.label in ("blame", "situation"):
-            f.suggestion = rewrite(sentence, m.sent_start + lead, mentions, self.policy.suggest)
-        return f
+        return rewrite(raw.strip(), m.sent_start + lead, mentions, self.policy.suggest)
