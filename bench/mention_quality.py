@@ -27,14 +27,14 @@ def _context(text: str, start: int, end: int, width: int = 40) -> str:
 
 def measure(path: Path, checker, show: bool = True) -> tuple[int, int, int, int]:
     """(gold, found, predicted, correct predicted) for one file; prints misses and false mentions."""
-    from cdcheck.corpus import gold_spans, read_jsonl
+    from cdcheck.train.corpus import gold_spans, read_jsonl
 
     stmts = read_jsonl(path)
     docs = checker.nlp.pipe([s["text"] for s in stmts], batch_size=64)
     n_gold = n_found = n_pred = n_correct = 0
     misses, false = [], []
     for stmt, doc in zip(stmts, docs, strict=True):
-        pred = checker.mentions_in_doc(doc)
+        pred = checker.finder(doc)
         gold = gold_spans(stmt)
         n_gold += len(gold)
         n_pred += len(pred)

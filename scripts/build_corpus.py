@@ -15,8 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 from cdcheck.checker import Checker
-from cdcheck.corpus import gold_spans, read_jsonl, split_statements, swap_country
 from cdcheck.gazetteer import fold
+from cdcheck.train.corpus import gold_spans, read_jsonl, split_statements, swap_country
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 13

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 from cdcheck.checker import Checker
-from cdcheck.corpus import gold_verdict, read_jsonl
-from cdcheck.evaluate import _prf
-from cdcheck.verdict import document_verdict, make_finding
+from cdcheck.schema import worst_verdict
+from cdcheck.train.corpus import gold_verdict, read_jsonl
+from cdcheck.train.metrics import verdict_metrics
+from cdcheck.verdict import judge
 
 
 def main(path: str) -> int:
@@ -34,10 +35,10 @@ def main(path: str) -> int:
         for sit in [x / 20 for x in range(4, 17)]:
             p = dataclasses.replace(policy, blame_min=b, situation_min=sit)
             # The verdict stage itself (verdict.py), replayed with other thresholds.
-            pred = [document_verdict([make_finding(f.mention, f.explanation["model"], f.sentence,
-                                                   p, speaker) for f in found], p)
+            pred = [worst_verdict(p.verdict_of(judge(f.mention, f.explanation.scores, p,
+                                                     speaker).label) for f in found)
                     for speaker, found in runs]
-            m = _prf(gold, pred)
+            m = verdict_metrics(gold, pred)
             f1, acc = m["violation_f1"], m["accuracy_3way"]
             rows.append((f1 + acc, b, sit, f1, acc))
     rows.sort(reverse=True)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cdcheck.corpus import Example, examples, read_jsonl  # noqa: E402
-from cdcheck.training import DEFAULTS, _dedupe, fit_member, labels, metrics  # noqa: E402
+from cdcheck.train.corpus import Example, examples, read_jsonl  # noqa: E402
+from cdcheck.train.training import DEFAULTS, _dedupe, fit_member, labels, metrics  # noqa: E402
 
 
 def export(data_dir: Path, out: Path) -> None:

@@ -10,14 +10,14 @@ import json
 import sys
 from pathlib import Path
 
-from cdcheck.evaluate import format_table
-from cdcheck.rules import load_policy
+from cdcheck.policy import load_label_policy
+from cdcheck.train.evaluate import format_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(eval_json: str, notes_file: str | None = None) -> int:
-    policy = load_policy(ROOT / "rules")
+    policy = load_label_policy(ROOT / "rules")
     meta = json.loads((ROOT / "models" / "classifier" / "cdcheck.json").read_text())
     results = json.loads(Path(eval_json).read_text())
     hp = meta["hyperparameters"]

@@ -8,17 +8,10 @@ import sys
 import docbuild
 import pytest
 
-from cdcheck.batch import (
-    BatchOptions,
-    check_document,
-    load_one,
-    screen,
-    summarize,
-    worker_count,
-)
+from cdcheck.batch import load_one, screen, worker_count
+from cdcheck.checker import CheckOptions
 from cdcheck.config import AllowEntry
-from cdcheck.documents import load_bytes
-from cdcheck.schema import DocumentReport, Finding, Mention
+from cdcheck.schema import DocumentReport
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +25,7 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reports(checker, sample):
-    return screen(checker, sample[1], BatchOptions(jobs=1))
+    return screen(checker, sample[1], jobs=1)
 
 
 def _by_name(reports):
@@ -73,8 +66,8 @@ def test_every_finding_has_a_location_of_its_format(reports):
 
 def test_directive_accepts_and_recomputes_the_verdict(reports):
     r = _by_name(reports)["accepted.md"]
-    flagged = [f for f in r.findings if f.label in ("blame", "situation")]
-    assert flagged and all(f.accepted == "the Guide's own example, quoted" for f in flagged)
+    flagged = [f for f in r.findings if f.flagged]
+    assert flagged and all(f.accepted.reason == "the Guide's own example, quoted" for f in flagged)
     assert r.verdict == "ok"
     assert r.to_dict()["directives"][0]["accepted"] == len(flagged)
     assert "cdcheck" not in r.text  # blanked before checking
@@ -91,7 +84,7 @@ def _comparable(report: DocumentReport) -> dict:
 
 @pytest.mark.slow
 def test_two_checking_processes_give_the_same_reports(checker, sample, reports):
-    parallel = screen(checker, sample[1], BatchOptions(jobs=2))
+    parallel = screen(checker, sample[1], jobs=2)
     assert [_comparable(r) for r in parallel] == [_comparable(r) for r in reports]
     for a, b in zip(parallel, reports, strict=True):
         for fa, fb in zip(a.findings or [], b.findings or [], strict=True):
@@ -100,14 +93,14 @@ def test_two_checking_processes_give_the_same_reports(checker, sample, reports):
 
 def test_config_allow_entries_accept_findings_in_matching_files(checker, sample):
     root, items = sample
-    options = BatchOptions(jobs=1, allow_base=root,
-                           allow=[AllowEntry(["*.docx"], ["X"], "reviewed submission")])
-    by = _by_name(screen(checker, items, options))
+    options = CheckOptions(allow_base=root,
+                           allow=(AllowEntry(["*.docx"], ["X"], "reviewed submission"),))
+    by = _by_name(screen(checker, items, options, jobs=1))
     docx = by["submission.docx"]
-    flagged = [f for f in docx.findings if f.label in ("blame", "situation")]
+    flagged = [f for f in docx.findings if f.flagged]
     placeholders = [f for f in flagged if f.mention.country is None]
-    assert placeholders and all(f.accepted == "reviewed submission" for f in placeholders)
-    assert all(f.explanation["accepted_by"] == "allow entry in the configuration file"
+    assert placeholders and all(f.accepted.reason == "reviewed submission" for f in placeholders)
+    assert all(f.to_dict()["explanation"]["accepted_by"] == "allow entry in the configuration file"
                for f in placeholders)
     # Real countries in the same file are not covered by an entry for placeholders.
     assert all(f.accepted is None for f in flagged if f.mention.country is not None)
@@ -116,7 +109,7 @@ def test_config_allow_entries_accept_findings_in_matching_files(checker, sample)
 
 def test_progress_callback_once_per_document(checker, sample):
     seen = []
-    screen(checker, sample[1][:4], BatchOptions(jobs=1), on_done=lambda r: seen.append(r.source))
+    screen(checker, sample[1][:4], jobs=1, on_done=lambda r: seen.append(r.source))
     assert sorted(seen) == sorted(str(p) for p in sample[1][:4])
 
 
@@ -138,43 +131,3 @@ def test_worker_processes_only_for_large_batches(tmp_path, monkeypatch):
     assert worker_count(few, jobs=3) == 3 and worker_count(few[:2], jobs=3) == 2
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert worker_count(many) == 1
-
-
-def _finding(label, country, text, accepted=None):
-    m = Mention(0, len(text), text, country, text if country is None else f"name-{country}",
-                "placeholder" if country is None else "name")
-    return Finding(m, label, "error", 0.9, text, "msg", accepted=accepted)
-
-
-def test_summary_counts():
-    reports = [
-        DocumentReport("a", findings=[_finding("blame", "NGA", "Nigeria"),
-                                      _finding("blame", "NGA", "Nigerian"),
-                                      _finding("situation", "GHA", "Ghana")], verdict="violation"),
-        DocumentReport("b", findings=[_finding("blame", "NGA", "Lagos"),
-                                      _finding("blame", None, "Country X"),
-                                      _finding("blame", None, "State B"),
-                                      _finding("blame", "PER", "Peru", accepted="ok")],
-                       verdict="violation"),
-        DocumentReport("c", findings=[], verdict="ok"),
-        DocumentReport("d", error="d: the document is empty"),
-    ]
-    s = summarize(reports)
-    assert s["documents"] == 4 and s["errors"] == 1
-    assert s["verdicts"] == {"ok": 1, "review": 0, "violation": 2}
-    assert s["findings"] == {"blame": 5, "situation": 1, "accepted": 1}
-    assert s["most_blamed"][0] == {"country": "NGA", "country_name": "name-NGA", "findings": 3,
-                                   "documents": 2}
-    assert {(b["country"], b["country_name"]) for b in s["most_blamed"][1:]} == \
-        {(None, "Country X"), (None, "State B")}  # placeholders apart, never merged
-    assert s["unreadable"] == [{"source": "d", "error": "the document is empty"}]
-
-
-def test_check_document_for_a_document_already_read(checker):
-    doc = load_bytes(("<!-- cdcheck: allow X \"quoted from the Guide\" -->\n"
-                      + docbuild.GUIDE_NOT_ALLOWED_1 + "\n").encode(), "upload.md", ".md")
-    report = check_document(checker, doc)
-    flagged = [f for f in report.findings if f.label in ("blame", "situation")]
-    assert flagged and all(f.accepted == "quoted from the Guide" for f in flagged)
-    assert report.verdict == "ok"
-    assert all(f.location.line == 2 for f in report.findings)

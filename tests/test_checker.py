@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import docbuild
 import pytest
 
-from cdcheck.checker import Checker
+from cdcheck.checker import Checker, CheckOptions
+from cdcheck.documents import Document, load_bytes
 from cdcheck.errors import BadOption, DocumentTooLarge, EmptyDocument
 from cdcheck.schema import VERDICTS
 
@@ -42,12 +44,16 @@ def test_check_gives_a_report_with_a_finding_per_mention(checker):
         assert text[f.mention.start:f.mention.end] == f.mention.text
         assert 0.0 <= f.confidence <= 1.0
         assert f.message and f.sentence in text
-        assert set(f.explanation["model"]) == set(checker.classifier.classes)
-        assert (f.suggestion is not None) == (f.label in ("blame", "situation"))
+        assert set(f.explanation.scores) == set(checker.classifier.classes)
+        assert (f.suggestion is not None) == f.flagged
+
+
+def _documents(items):
+    return [Document(source, text) for source, text in items]
 
 
 def test_verdict_is_the_worst_finding(checker):
-    for r in checker.check_many(_texts()):
+    for r in checker.check_documents(_documents(_texts())):
         worst = max((checker.policy.rule(f.label).verdict for f in r.findings),
                     key=VERDICTS.index, default="ok")
         assert r.verdict == worst
@@ -58,11 +64,11 @@ def test_no_mention_is_ok_however_critical(checker):
     assert (r.mentions, r.findings, r.verdict) == ([], [], "ok")
 
 
-def test_check_many_gives_the_same_as_one_by_one(checker):
+def test_check_documents_gives_the_same_as_one_by_one(checker):
     items = _texts()
     single = [checker.check(t, s) for s, t in items]
     for batch in (1, 4):
-        many = list(checker.check_many(items, batch_docs=batch))
+        many = list(checker.check_documents(_documents(items), batch_docs=batch))
         assert [r.source for r in many] == [s for s, _ in items]
         for a, b in zip(single, many, strict=True):
             assert a.verdict == b.verdict
@@ -72,8 +78,9 @@ def test_check_many_gives_the_same_as_one_by_one(checker):
                 assert fa.confidence == pytest.approx(fb.confidence, abs=1e-4)
 
 
-def test_check_many_is_lazy_and_keeps_order(checker):
-    gen = checker.check_many([("a", "Ghana ratified."), ("b", "Peru ratified.")])
+def test_check_documents_is_lazy_and_keeps_order(checker):
+    gen = checker.check_documents(_documents([("a", "Ghana ratified."), ("b", "Peru ratified.")]),
+                                  batch_docs=1)
     assert next(gen).source == "a"
     assert next(gen).source == "b"
     with pytest.raises(StopIteration):
@@ -92,8 +99,8 @@ def test_too_large_text_is_refused(checker):
     small = Checker(replace(checker.settings, max_chars=50))
     with pytest.raises(DocumentTooLarge, match="50"):
         small.check("Ghana. " * 20)
-    with pytest.raises(DocumentTooLarge):
-        list(small.check_many([("a", "ok"), ("b", "x" * 51)]))
+    a, b = small.check_documents(_documents([("a", "ok"), ("b", "x" * 51)]))
+    assert a.ok and not b.ok and "50" in b.error  # one document's error never stops the others
     assert small.find_mentions("Ghana ratified.").mentions[0].country == "GHA"
 
 
@@ -141,10 +148,9 @@ def test_find_mentions_does_not_classify(checker):
     assert r.to_dict() == {"source": "m.txt", "mentions": [m.to_dict() for m in r.mentions]}
 
 
-def test_check_doc_on_an_already_parsed_doc(checker):
+def test_check_docs_on_already_parsed_docs(checker):
     text = ACCUSATION.format(C="Country X")
-    doc = checker.nlp(text)
-    a, b = checker.check_doc(doc), checker.check(text)
+    (a,), b = checker.check_docs([checker.nlp(text)]), checker.check(text)
     assert [(f.mention.start, f.label) for f in a.findings] == \
         [(f.mention.start, f.label) for f in b.findings]
 
@@ -154,3 +160,31 @@ def test_project_aliases_are_found(checker):
     (m,) = custom.find_mentions("Ruritania ratified.").mentions
     assert (m.country, m.kind) == ("NOR", "alias")
     assert checker.find_mentions("Ruritania ratified.").mentions == []
+
+
+def test_check_document_for_a_document_already_read(checker):
+    doc = load_bytes(("<!-- cdcheck: allow X \"quoted from the Guide\" -->\n"
+                      + docbuild.GUIDE_NOT_ALLOWED_1 + "\n").encode(), "upload.md", ".md")
+    report = checker.check_document(doc)
+    flagged = [f for f in report.findings if f.flagged]
+    assert flagged and all(f.accepted.reason == "quoted from the Guide" for f in flagged)
+    assert report.verdict == "ok"
+    assert all(f.location.line == 2 for f in report.findings)
+
+
+def test_collaborators_can_be_given():
+    class Fixed:
+        classes = ("blame", "situation", "work", "neutral")
+
+        def predict(self, inputs, batch_size=32):
+            return [{"blame": 0.0, "situation": 0.0, "work": 0.9, "neutral": 0.1}] * len(inputs)
+
+    checker = Checker(classifier=Fixed())
+    r = checker.check("Country X has not addressed this issue.")
+    assert [f.label for f in r.findings] == ["work"] and r.verdict == "ok"
+
+
+def test_options_resolve_the_speaker_once(checker):
+    assert checker.options("NO") == CheckOptions(speaker_country="NOR")
+    with pytest.raises(BadOption):
+        checker.options("Qwertyland")

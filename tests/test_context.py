@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cdcheck.context import FOCUS, MARK, MASK, MAX_CHARS, build_input, sentence_windows
-from cdcheck.gazetteer import fold
+from cdcheck.normalize import fold
 from cdcheck.schema import Mention
 
 
@@ -15,7 +15,7 @@ def parse(checker):
 
     def run(text):
         doc = checker.nlp(text)
-        return text, [(s.start_char, s.end_char) for s in doc.sents], checker.mentions_in_doc(doc)
+        return text, [(s.start_char, s.end_char) for s in doc.sents], checker.finder(doc)
 
     return run
 

@@ -10,7 +10,7 @@ from cdcheck.followup import follow_ups
 
 def _parts(checker, text):
     doc = checker.nlp(text)
-    return doc.text, [(s.start_char, s.end_char) for s in doc.sents], checker.mentions_in_doc(doc)
+    return doc.text, [(s.start_char, s.end_char) for s in doc.sents], checker.finder(doc)
 
 
 @pytest.mark.parametrize("later, reference", [
@@ -63,7 +63,7 @@ def test_an_accusing_follow_up_makes_the_earlier_work_mention_blame(checker):
                            "officers to desk jobs within months, so we keep starting again.")
     [finding] = report.findings
     assert report.verdict == "violation" and finding.label == "blame"
-    assert finding.explanation["follow_up"] == "The ministry there"
+    assert finding.explanation.follow_up == "The ministry there"
     assert "later sentence" in finding.message
     assert finding.suggestion and "Ghana" not in finding.suggestion
     assert checker.check(finding.suggestion).verdict == "ok"

@@ -8,8 +8,10 @@ import pytest
 
 from cdcheck import gazetteer
 from cdcheck.errors import BadOption
-from cdcheck.gazetteer import fold, place_key, resolve_country
+from cdcheck.gazetteer import resolve_country
+from cdcheck.normalize import fold, place_key
 from cdcheck.settings import Settings
+from cdcheck.train.gazetteer_build import build
 
 RULES = Settings().rules_dir
 SOURCES = ("policy.toml", "not_mentions.txt", "extra_entries.tsv", "aliases.tsv", "demonyms.tsv")
@@ -125,7 +127,7 @@ def built(tmp_path_factory):
         fh.write("Zembla Republic\tNOR\talias\n")
     with open(rules / "not_mentions.txt", "a", encoding="utf-8") as fh:
         fh.write("Nordic Sea of Tests\n")
-    n = gazetteer.build(rules)
+    n = build(rules)
     return rules, n
 
 

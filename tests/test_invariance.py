@@ -12,6 +12,8 @@ from collections import defaultdict
 
 import pytest
 
+from cdcheck.documents import Document
+
 pytestmark = pytest.mark.slow
 
 COUNTRIES = [
@@ -117,7 +119,7 @@ def _run(checker, templates, slot, names):
             text, start = _fill(template, slot, name)
             items.append((f"{t}:{name}", text))
             meta.append((t, name, key, start, start + len(name)))
-    reports = list(checker.check_many(items))
+    reports = list(checker.check_documents(Document(s, t) for s, t in items))
     verdicts, labels = defaultdict(dict), defaultdict(dict)
     for report, (t, name, key, s, e) in zip(reports, meta, strict=True):
         slot_findings = [f for f in report.findings if f.mention.start < e and s < f.mention.end]

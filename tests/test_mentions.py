@@ -350,5 +350,5 @@ def test_same_text_twice_gives_the_same_mentions(finder):
 def test_mentions_in_a_user_pipeline_doc(checker):
     """The finder runs on a Doc from spaCy directly (the component's path), offsets intact."""
     doc = checker.nlp("In Chad and in Niger, prosecutors met.")
-    ms = checker.mentions_in_doc(doc)
+    ms = checker.finder(doc)
     assert [(doc.text[m.start:m.end], m.country) for m in ms] == [("Chad", "TCD"), ("Niger", "NER")]

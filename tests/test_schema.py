@@ -10,7 +10,9 @@ from cdcheck.schema import (
     KINDS,
     LABELS,
     VERDICTS,
+    Acceptance,
     DocumentReport,
+    Explanation,
     Finding,
     Location,
     Mention,
@@ -63,7 +65,8 @@ def test_every_kind_is_accepted():
 
 
 def test_finding_to_dict_extends_the_mention_contract():
-    d = _finding(suggestion="In some countries police fail.", explanation={"decision": "x"}).to_dict()
+    d = _finding(suggestion="In some countries police fail.",
+                 explanation=Explanation({"blame": 0.9}, "x")).to_dict()
     assert set(d) == FINDING_KEYS
     assert d["label"] == "blame" and d["severity"] == "error" and d["confidence"] == 0.9
     assert d["suggestion"] == "In some countries police fail."
@@ -75,14 +78,14 @@ def test_finding_rounds_confidence_and_adds_location_and_acceptance_only_when_se
     f = _finding(confidence=0.123456789)
     assert f.to_dict()["confidence"] == 0.1235
     assert "location" not in f.to_dict() and "accepted" not in f.to_dict()
-    f.location = Location(line=3, column=7)
-    f.accepted = "the Secretariat agreed"
-    d = f.to_dict()
+    d = _finding(location=Location(line=3, column=7),
+                 accepted=Acceptance("the Secretariat agreed")).to_dict()
     assert d["location"] == {"line": 3, "column": 7}
     assert d["accepted"] == "the Secretariat agreed"
 
 
-@pytest.mark.parametrize("kw", [{"label": "shame"}, {"confidence": 1.5}, {"confidence": -0.1}])
+@pytest.mark.parametrize("kw", [{"label": "shame"}, {"confidence": 1.5}, {"confidence": -0.1},
+                                {"severity": "fatal"}])
 def test_finding_validates_itself(kw):
     with pytest.raises(ValueError):
         _finding(**kw)
@@ -95,7 +98,7 @@ def test_every_label_is_accepted():
 
 def test_accepted_findings_do_not_count():
     assert _finding().counts
-    assert not _finding(accepted="reviewed").counts
+    assert not _finding(accepted=Acceptance("reviewed")).counts
 
 
 def test_location_to_dict_leaves_out_what_is_unknown():
@@ -105,7 +108,7 @@ def test_location_to_dict_leaves_out_what_is_unknown():
 
 def test_report_of_a_check():
     r = DocumentReport(source="a.txt", text="In Ghana police fail.", mentions=[_mention()],
-                       findings=[_finding()], verdict="violation", meta={"speaker_country": "NOR"})
+                       findings=[_finding()], verdict="violation", speaker_country="NOR")
     d = r.to_dict()
     assert list(d)[:3] == ["source", "verdict", "findings"]
     assert d["verdict"] == "violation" and d["speaker_country"] == "NOR"
@@ -131,3 +134,31 @@ def test_worst_verdict():
     assert worst_verdict(["review", "violation", "ok"]) == "violation"
     assert worst_verdict(iter(["ok"])) == "ok"
     assert VERDICTS == ("ok", "review", "violation")
+
+
+def test_explanation_to_dict_names_what_decided():
+    e = Explanation({"blame": 0.123456, "work": 0.5}, "P(blame) ...", exempt_from="blame")
+    assert e.to_dict() == {"model": {"blame": 0.1235, "work": 0.5}, "decision": "P(blame) ...",
+                           "exempt_from": "blame"}
+    e = Explanation({"blame": 0.9}, "later", follow_up="its courts", own_scores={"work": 0.8})
+    assert list(e.to_dict()) == ["model", "decision", "own_sentence", "follow_up"]
+    d = _finding(explanation=e, accepted=Acceptance("ok", line=4)).to_dict()["explanation"]
+    assert d["accepted_by"] == "directive on line 4" and list(d)[-1] == "accepted_by"
+    assert Acceptance("ok", None, "cdcheck.toml").describe() == "allow entry in cdcheck.toml"
+
+
+@pytest.mark.parametrize("accepted", [None, Acceptance("ok", line=3),
+                                      Acceptance("ok", None, "the configuration file")])
+def test_reports_round_trip_through_their_dicts(accepted):
+    f = _finding(explanation=Explanation({"blame": 0.9}, "d", follow_up="its courts",
+                                         own_scores={"work": 0.7}),
+                 location=Location(page=2, line=1, column=4), suggestion="Some countries.",
+                 accepted=accepted)
+    r = DocumentReport(source="a.txt", findings=[f], mentions=[f.mention], verdict="violation",
+                       speaker_country="NOR", directives=[{"countries": ["GRC"]}])
+    back = DocumentReport.from_dict(r.to_dict())
+    assert back.to_dict() == r.to_dict()
+    assert back.findings[0].accepted == accepted
+    for d in ({"source": "x", "error": "x: broken"}, {"source": "y", "mentions": [
+            _mention().to_dict()]}):
+        assert DocumentReport.from_dict(d).to_dict() == d

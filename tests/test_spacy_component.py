@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.tokens import DocBin
 
-import cdcheck.spacy_component  # noqa: F401  (registers the "cdcheck" factory)
 from cdcheck.errors import BadOption
 from cdcheck.schema import VERDICTS, Finding
 from cdcheck.settings import Settings
+from cdcheck.spacy_component import SPANS_KEY, findings
 
 TEXT = ("Thank you, Chair. Country X has not addressed this issue, which has resulted in several "
         "incidences in the last years. Our organization trains judges in Ghana.")
@@ -38,27 +39,33 @@ def test_findings_and_verdict_land_on_the_doc(request, checker, which):
     assert nlp.pipe_names[-1] == "cdcheck"
     doc = nlp(TEXT)
     assert doc.text == TEXT
-    assert all(isinstance(f, Finding) for f in doc._.cd_findings)
+    assert all(isinstance(f, Finding) for f in findings(doc))
     assert doc._.cd_verdict in VERDICTS
-    assert [m.text for m in doc._.cd_mentions] == ["Country X", "Ghana"]
-    for f in doc._.cd_findings:
+    assert [s.text for s in doc.spans[SPANS_KEY]] == ["Country X", "Ghana"]
+    assert [s.label_ for s in doc.spans[SPANS_KEY]] == [f.label for f in findings(doc)]
+    assert [s.kb_id_ for s in doc.spans[SPANS_KEY]] == ["X", "GHA"]
+    for f in findings(doc):
         assert doc.text[f.mention.start:f.mention.end] == f.mention.text
     # the same core: the component agrees with Checker.check on the same text
     report = checker.check(TEXT)
-    assert _summary(doc._.cd_findings) == _summary(report.findings)
+    assert _summary(findings(doc)) == _summary(report.findings)
     assert doc._.cd_verdict == report.verdict
 
 
 def test_a_blank_pipeline_is_parsed_with_cdchecks_own(blank_nlp):
     doc = blank_nlp("Victims are detained in Country X. Our programme trains judges in Ghana.")
     assert not doc.has_annotation("ENT_IOB")  # the user's Doc is left as it was
-    assert [m.text for m in doc._.cd_mentions] == ["Country X", "Ghana"]
+    assert [f.mention.text for f in findings(doc)] == ["Country X", "Ghana"]
+    # Spans follow the Doc's own tokens ("X." is one token of a blank pipeline): each covers
+    # its mention, and the finding keeps the exact offsets.
+    for span, f in zip(doc.spans[SPANS_KEY], findings(doc), strict=True):
+        assert span.start_char <= f.mention.start < f.mention.end <= span.end_char
 
 
 def test_an_empty_doc_is_ok(full_nlp, blank_nlp):
     for nlp in (full_nlp, blank_nlp):
         doc = nlp("   ")
-        assert (doc._.cd_findings, doc._.cd_mentions, doc._.cd_verdict) == ([], [], "ok")
+        assert (doc._.cd_findings, list(doc.spans[SPANS_KEY]), doc._.cd_verdict) == ([], [], "ok")
 
 
 def test_a_doc_without_mentions_is_ok(full_nlp):
@@ -67,9 +74,46 @@ def test_a_doc_without_mentions_is_ok(full_nlp):
 
 
 def test_pipe_processes_a_stream(full_nlp):
-    docs = list(full_nlp.pipe(["Ghana ratified the Protocol.", "No country here."]))
-    assert [len(d._.cd_mentions) for d in docs] == [1, 0]
-    assert docs[1]._.cd_verdict == "ok"
+    docs = list(full_nlp.pipe(["Ghana ratified the Protocol.", "No country here.", " "],
+                              batch_size=2))
+    assert [len(d.spans[SPANS_KEY]) for d in docs] == [1, 0, 0]
+    assert docs[1]._.cd_verdict == "ok" and docs[2]._.cd_verdict == "ok"
+
+
+def test_pipe_batches_the_classifier(full_nlp, checker, monkeypatch):
+    calls = []
+    predict = checker.classifier.predict
+    component = full_nlp.get_pipe("cdcheck")
+    monkeypatch.setattr(component.checker.classifier, "predict",
+                        lambda xs, bs=32: calls.append(len(xs)) or predict(xs, bs))
+    list(full_nlp.pipe(["Ghana ratified.", "Peru ratified.", "Chile ratified."], batch_size=8))
+    assert calls == [3]  # one classifier pass for the batch, not one per Doc
+
+
+def test_a_checked_doc_round_trips_through_docbin(full_nlp):
+    doc = full_nlp(TEXT)
+    store = DocBin(store_user_data=True)
+    store.add(doc)
+    (back,) = DocBin(store_user_data=True).from_bytes(store.to_bytes()).get_docs(full_nlp.vocab)
+    assert back._.cd_verdict == doc._.cd_verdict
+    assert [dict(f) for f in back._.cd_findings] == doc._.cd_findings
+    assert [f.to_dict() for f in findings(back)] == doc._.cd_findings
+    assert [(s.text, s.label_) for s in back.spans[SPANS_KEY]] == \
+        [(s.text, s.label_) for s in doc.spans[SPANS_KEY]]
+
+
+@pytest.mark.slow
+def test_pipe_with_two_processes(full_nlp):
+    texts = [TEXT, "Our programme trains judges in Ghana.", "No country here."]
+    one = [(d._.cd_verdict, [s.label_ for s in d.spans[SPANS_KEY]]) for d in full_nlp.pipe(texts)]
+    two = [(d._.cd_verdict, [s.label_ for s in d.spans[SPANS_KEY]])
+           for d in full_nlp.pipe(texts, n_process=2, batch_size=1)]
+    assert two == one
+
+
+def test_analyze_pipes_sees_what_the_component_writes(full_nlp):
+    analysis = full_nlp.analyze_pipes()
+    assert "doc._.cd_verdict" in analysis["summary"]["cdcheck"]["assigns"]
 
 
 def test_speaker_country_from_the_config(checker):
@@ -78,7 +122,7 @@ def test_speaker_country_from_the_config(checker):
     text = ("Norway has not addressed this issue, which has resulted in several incidences in the "
             "last years. The authorities of Norway detain victims and prosecute them as criminals.")
     doc = nlp(text)
-    assert {f.label for f in doc._.cd_findings} == {"exempt"}
+    assert {f.label for f in findings(doc)} == {"exempt"}
     assert doc._.cd_verdict == "ok"
     assert {f.label for f in checker.check(text).findings} <= {"blame", "situation"}
 
@@ -91,4 +135,5 @@ def test_unknown_speaker_country_fails_when_the_pipe_is_added(checker):
 
 def test_the_extensions_default_to_none_on_other_docs(checker):
     doc = spacy.blank("en")("Ghana")
-    assert (doc._.cd_findings, doc._.cd_verdict, doc._.cd_mentions) == (None, None, None)
+    assert (doc._.cd_findings, doc._.cd_verdict) == (None, None)
+    assert SPANS_KEY not in doc.spans

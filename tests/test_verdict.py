@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from cdcheck.rules import load_policy
-from cdcheck.schema import Mention
+from cdcheck.policy import load_label_policy
+from cdcheck.schema import Acceptance, Location, Mention
 from cdcheck.settings import Settings
-from cdcheck.verdict import carried_finding, decide_label, document_verdict, make_finding
+from cdcheck.verdict import carry, decide_label, document_verdict, judge, make_finding
 
-POLICY = load_policy(Settings().rules_dir)
+POLICY = load_label_policy(Settings().rules_dir)
 B, S = POLICY.blame_min, POLICY.situation_min
 NORWAY = Mention(0, 6, "Norway", "NOR", "Norway", "name")
 GHANA = Mention(10, 15, "Ghana", "GHA", "Ghana", "name")
@@ -56,41 +56,52 @@ def test_confidence_is_the_chosen_labels_probability():
     assert (label, conf) == ("work", 0.7)
 
 
+def _finding(mention, p, sentence="s", speaker=None, **kw):
+    return make_finding(mention, judge(mention, p, POLICY, speaker), sentence, POLICY, **kw)
+
+
 def test_finding_has_severity_and_message_of_its_label():
-    f = make_finding(GHANA, probs(blame=0.95, work=0.05), "Ghana fails.", POLICY)
+    f = _finding(GHANA, probs(blame=0.95, work=0.05), "Ghana fails.")
     assert (f.label, f.severity) == ("blame", "error")
     assert f.message == POLICY.rule("blame").message.format(country="Ghana", text="Ghana")
-    assert f.explanation["model"]["blame"] == 0.95 and f.explanation["decision"]
+    assert f.explanation.to_dict()["model"]["blame"] == 0.95 and f.explanation.decision
     assert f.sentence == "Ghana fails." and f.suggestion is None
+
+
+def test_a_finding_is_built_complete():
+    where, ok = Location(line=2, column=3), Acceptance("reviewed", 1)
+    f = _finding(GHANA, probs(blame=0.9), suggestion="Some countries fail.", location=where,
+                 accepted=ok)
+    assert (f.suggestion, f.location, f.accepted) == ("Some countries fail.", where, ok)
+    assert f.to_dict()["explanation"]["accepted_by"] == "directive on line 1" and not f.counts
 
 
 @pytest.mark.parametrize("label", ["blame", "situation"])
 def test_the_speakers_own_country_is_exempt_from_blame_and_situation(label):
-    f = make_finding(NORWAY, probs(**{label: 0.9, "work": 0.1}), "s", POLICY, speaker_country="NOR")
+    f = _finding(NORWAY, probs(**{label: 0.9, "work": 0.1}), speaker="NOR")
     assert (f.label, f.severity) == ("exempt", POLICY.rule("exempt").severity)
-    assert f.explanation["exempt_from"] == label
+    assert f.explanation.exempt_from == label
 
 
 @pytest.mark.parametrize("label", ["work", "neutral"])
 def test_allowed_labels_of_the_speakers_country_stay_as_they_are(label):
-    f = make_finding(NORWAY, probs(**{label: 0.9, "blame": 0.1}), "s", POLICY, speaker_country="NOR")
-    assert f.label == label and "exempt_from" not in f.explanation
+    f = _finding(NORWAY, probs(**{label: 0.9, "blame": 0.1}), speaker="NOR")
+    assert f.label == label and "exempt_from" not in f.explanation.to_dict()
 
 
 def test_other_countries_are_not_exempt_when_a_speaker_is_given():
-    f = make_finding(GHANA, probs(blame=0.9), "s", POLICY, speaker_country="NOR")
-    assert f.label == "blame"
+    assert _finding(GHANA, probs(blame=0.9), speaker="NOR").label == "blame"
 
 
 def test_placeholder_is_never_exempt():
     x = Mention(0, 9, "Country X", None, "Country X", "placeholder")
-    assert make_finding(x, probs(blame=0.9), "s", POLICY, speaker_country="NOR").label == "blame"
+    assert _finding(x, probs(blame=0.9), speaker="NOR").label == "blame"
 
 
-def _f(label):
+def _f(label, **kw):
     p = {"blame": probs(blame=0.9), "situation": probs(situation=0.9), "work": probs(work=0.9),
          "neutral": probs(neutral=0.9)}[label]
-    return make_finding(GHANA, p, "s", POLICY)
+    return _finding(GHANA, p, **kw)
 
 
 def test_document_verdict_is_the_worst_finding():
@@ -101,27 +112,27 @@ def test_document_verdict_is_the_worst_finding():
 
 
 def test_accepted_findings_do_not_count_towards_the_verdict():
-    blame = _f("blame")
-    blame.accepted = "the Secretariat agreed"
+    blame = _f("blame", accepted=Acceptance("the Secretariat agreed"))
     assert document_verdict([blame, _f("situation")], POLICY) == "review"
     assert document_verdict([blame], POLICY) == "ok"
 
 
 def test_a_blaming_later_sentence_carries_blame_to_the_earlier_mention():
-    work = make_finding(GHANA, probs(work=0.9, neutral=0.1), "Our programme in Ghana.", POLICY)
-    carried = carried_finding(work, probs(blame=B, work=1 - B), "the ministry there", POLICY)
-    assert carried.label == "blame" and carried.severity == "error"
-    assert "the ministry there" in carried.message
-    assert carried.explanation["own_sentence"]["work"] == 0.9
+    work = judge(GHANA, probs(work=0.9, neutral=0.1), POLICY)
+    carried = carry(work, GHANA, probs(blame=B, work=1 - B), "the ministry there", POLICY)
+    f = make_finding(GHANA, carried, "Our programme in Ghana.", POLICY)
+    assert f.label == "blame" and f.severity == "error"
+    assert "the ministry there" in f.message
+    assert f.explanation.to_dict()["own_sentence"]["work"] == 0.9
+    assert f.explanation.follow_up == "the ministry there"
 
 
 def test_a_later_sentence_below_the_threshold_changes_nothing():
-    work = make_finding(GHANA, probs(work=0.9, neutral=0.1), "Our programme in Ghana.", POLICY)
+    work = judge(GHANA, probs(work=0.9, neutral=0.1), POLICY)
     below = B - 0.01
-    assert carried_finding(work, probs(blame=below, work=1 - below), "its courts", POLICY) is work
+    assert carry(work, GHANA, probs(blame=below, work=1 - below), "its courts", POLICY) is work
 
 
 def test_the_speakers_own_country_is_not_carried_into_blame():
-    work = make_finding(GHANA, probs(work=0.9, neutral=0.1), "Our programme in Ghana.", POLICY,
-                        speaker_country="GHA")
-    assert carried_finding(work, probs(blame=0.99), "its courts", POLICY, "GHA") is work
+    work = judge(GHANA, probs(work=0.9, neutral=0.1), POLICY, "GHA")
+    assert carry(work, GHANA, probs(blame=0.99), "its courts", POLICY, "GHA") is work

@@ -1,22 +1,73 @@
-"""The one core object: owns the loaded models and runs the road from text to a DocumentReport.
+"""The one core object: owns the loaded models and runs the road from a Document to its final
+DocumentReport.
 
-The CLI, the web app and the spaCy component are thin shells around `Checker`; none of them
-re-implements a stage. Models load lazily, once, on first use.
+The road, per batch of documents: directives are read and blanked (documents.directives), the
+text is validated, spaCy parses it (nlp), mentions are found (mentions), each is masked in its
+window (context) and with the follow-up sentences (followup) classified in one batch
+(classifier), judged (verdict), rewritten (suggest), located (Document.locate) and accepted where a
+directive or the configuration says so; the finding is built once, complete, and the verdict
+decided from the findings. The CLI, the web app, the batch workers and the spaCy component all
+call `check_document` / `check_documents` (or `check_docs` for parsed Docs); none re-implements a
+stage. Collaborators (spaCy pipeline, classifier, gazetteer, policies) can be passed in; what is
+not passed loads lazily, once, on first use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from . import context, followup, gazetteer
-from .errors import DocumentTooLarge, EmptyDocument
+from .documents import Document
+from .documents import directives as directives_mod
+from .errors import CdcheckError, DocumentTooLarge, EmptyDocument
 from .mentions import MentionFinder
-from .rules import Policy, load_policy
+from .policy import LabelPolicy, MentionPolicy, load_label_policy, load_mention_policy
 from .schema import DocumentReport, Finding, Mention
 from .settings import Settings
 from .suggest import rewrite
-from .verdict import carried_finding, document_verdict, make_finding
+from .verdict import Judgement, carry, document_verdict, judge, make_finding
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to check: who speaks, what a configuration accepts, whether to classify at all.
+
+    Build it with `Checker.options()`, which resolves the speaker's country once (BadOption for an
+    unknown one) before any document is read.
+    """
+
+    speaker_country: str | None = None  # ISO3
+    allow: tuple = ()  # config.AllowEntry, from `[[allow]]` of a configuration file
+    allow_base: Path | None = None  # the configuration file's folder: `allow` paths are relative
+    mentions_only: bool = False
+
+
+@dataclass
+class _Prepared:
+    """A document ready to parse: its text with directives blanked, and the directives."""
+
+    document: Document
+    text: str
+    directives: list[directives_mod.Directive] = field(default_factory=list)
+
+
+@dataclass
+class _Analysis:
+    """One parsed document's mentions, sentences and follow-up sentences, before classifying."""
+
+    prepared: _Prepared
+    mentions: list[Mention]
+    sentences: list[tuple[int, int]]
+    later: list[followup.FollowUp]
+
+    def inputs(self) -> list[str]:
+        """The classifier inputs: one per mention, then one per follow-up sentence."""
+        text = self.prepared.text
+        own = [context.build_input(text, self.sentences, self.mentions, m) for m in self.mentions]
+        return own + [f.input for f in self.later]
 
 
 class Checker:
@@ -28,9 +79,17 @@ class Checker:
     'violation'
     """
 
-    def __init__(self, settings: Settings | None = None, aliases: dict[str, str] | None = None):
+    def __init__(self, settings: Settings | None = None, *, nlp=None, classifier=None,
+                 gazetteer: gazetteer.Gazetteer | None = None,
+                 label_policy: LabelPolicy | None = None,
+                 mention_policy: MentionPolicy | None = None,
+                 aliases: dict[str, str] | None = None):
         self.settings = settings or Settings.from_env()
-        self._aliases = aliases or {}
+        self._aliases = dict(aliases or {})
+        for name, given in (("nlp", nlp), ("classifier", classifier), ("gazetteer", gazetteer),
+                            ("policy", label_policy), ("mention_policy", mention_policy)):
+            if given is not None:
+                self.__dict__[name] = given  # a given collaborator replaces the lazy default
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -51,12 +110,16 @@ class Checker:
         return gazetteer.with_aliases(gaz, self._aliases) if self._aliases else gaz
 
     @cached_property
-    def finder(self) -> MentionFinder:
-        return MentionFinder(self.gazetteer)
+    def mention_policy(self) -> MentionPolicy:
+        return load_mention_policy(self.settings.rules_dir)
 
     @cached_property
-    def policy(self) -> Policy:
-        return load_policy(self.settings.rules_dir)
+    def finder(self) -> MentionFinder:
+        return MentionFinder(self.gazetteer, self.mention_policy)
+
+    @cached_property
+    def policy(self) -> LabelPolicy:
+        return load_label_policy(self.settings.rules_dir)
 
     @cached_property
     def classifier(self):
@@ -64,13 +127,28 @@ class Checker:
 
         return load_classifier(self.settings.model_dir, self.settings.base_model)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the spaCy pipeline and the classifier are loaded (a check will be fast)."""
+        return "nlp" in self.__dict__ and "classifier" in self.__dict__
+
+    def warm_up(self) -> None:
+        """Load every model now rather than in the first check."""
+        _ = self.nlp, self.finder, self.policy, self.classifier
+
+    # ---------------------------------------------------------------- options
+
     def resolve_country(self, value: str | None) -> str | None:
         """ISO3 for a speaker country given as alpha-2, alpha-3 or name; BadOption if unknown."""
         if value is None or not str(value).strip():
             return None
         return gazetteer.resolve_country(str(value), self.gazetteer)
 
-    # ---------------------------------------------------------------- stages
+    def options(self, speaker_country: str | None = None, allow: Sequence = (),
+                allow_base: Path | None = None, mentions_only: bool = False) -> CheckOptions:
+        """Validated options: the speaker's country resolved to ISO3 (BadOption if unknown)."""
+        return CheckOptions(self.resolve_country(speaker_country), tuple(allow), allow_base,
+                            mentions_only)
 
     def validate(self, text: str) -> str:
         """The text itself if it can be checked; EmptyDocument or DocumentTooLarge if not."""
@@ -83,81 +161,127 @@ class Checker:
             )
         return text
 
-    def mentions_in_doc(self, doc) -> list[Mention]:
-        """Country mentions in a spaCy Doc (from this checker's pipeline or a user's own)."""
-        return self.finder(doc)
-
-    def find_mentions(self, text: str, source: str = "<text>") -> DocumentReport:
-        """A mentions-only report: every country mention, no classification."""
-        doc = self.nlp(self.validate(text))
-        return DocumentReport(source=source, text=text, mentions=self.mentions_in_doc(doc))
+    # ---------------------------------------------------------------- the road
 
     def check(self, text: str, source: str = "<text>",
               speaker_country: str | None = None) -> DocumentReport:
-        """The full check of one statement: findings with reasons and rewrites, and a verdict."""
-        return next(self.check_many([(source, text)], speaker_country=speaker_country))
+        """The full check of one statement given as text (read as a .txt file would be)."""
+        from .documents.text_reader import line_segments
 
-    def check_doc(self, doc, source: str = "<doc>",
-                  speaker_country: str | None = None) -> DocumentReport:
-        """The full check of an already parsed spaCy Doc (used by the spaCy component)."""
-        return self._classify([(source, doc)], self.resolve_country(speaker_country))[0]
+        document = Document(source, text, "txt", segments=line_segments(text or ""))
+        return self.check_document(document, self.options(speaker_country))
 
-    def check_many(self, items: Iterable[tuple[str, str]], speaker_country: str | None = None,
-                   batch_docs: int = 16) -> Iterator[DocumentReport]:
-        """Check (source, text) pairs, batching spaCy and the classifier across documents."""
-        speaker = self.resolve_country(speaker_country)
-        pending: list[tuple[str, str]] = []
-        for source, text in items:
-            pending.append((source, self.validate(text)))
+    def find_mentions(self, text: str, source: str = "<text>") -> DocumentReport:
+        """A mentions-only report: every country mention, no classification."""
+        return self.check_document(Document(source, text, "txt"),
+                                   CheckOptions(mentions_only=True))
+
+    def check_document(self, document: Document,
+                       options: CheckOptions | None = None) -> DocumentReport:
+        """The final report of one document; raises the CdcheckError that stops it."""
+        options = options or CheckOptions()
+        return self._run([self._prepare(document, options)], options)[0]
+
+    def check_documents(self, documents: Iterable[Document], options: CheckOptions | None = None,
+                        batch_docs: int = 16) -> Iterator[DocumentReport]:
+        """Final reports of many documents, in order, batching spaCy and the classifier across
+        them; a document that cannot be checked gets a report with its error, never stops the
+        others."""
+        options = options or CheckOptions()
+        pending: list[_Prepared | DocumentReport] = []
+        for document in documents:
+            try:
+                pending.append(self._prepare(document, options))
+            except CdcheckError as exc:
+                pending.append(DocumentReport(source=document.source, error=str(exc)))
             if len(pending) >= batch_docs:
-                yield from self._check_batch(pending, speaker)
+                yield from self._run_mixed(pending, options)
                 pending = []
         if pending:
-            yield from self._check_batch(pending, speaker)
+            yield from self._run_mixed(pending, options)
 
-    def _check_batch(self, pending, speaker) -> list[DocumentReport]:
-        docs = self.nlp.pipe([t for _, t in pending])
-        return self._classify([(s, d) for (s, _), d in zip(pending, docs, strict=True)], speaker)
+    def check_docs(self, docs: Sequence, options: CheckOptions | None = None,
+                   source: str = "<doc>") -> list[DocumentReport]:
+        """Final reports of already parsed spaCy Docs (the spaCy component's road), with one
+        classifier pass for all of them."""
+        options = options or CheckOptions()
+        analyses = [self._analyse(_Prepared(Document(source, d.text, "doc"), d.text), d)
+                    for d in docs]
+        return self._classify(analyses, options)
 
-    def _classify(self, parsed, speaker) -> list[DocumentReport]:
-        per_doc = []
-        inputs: list[str] = []
-        for source, doc in parsed:
-            mentions = self.mentions_in_doc(doc)
-            sentences = [(s.start_char, s.end_char) for s in doc.sents]
-            later = followup.follow_ups(doc.text, sentences, mentions)
-            per_doc.append((source, doc.text, mentions, later))
-            inputs.extend(context.build_input(doc.text, sentences, mentions, m) for m in mentions)
-            inputs.extend(f.input for f in later)
-        probs = self.classifier.predict(inputs, self.settings.batch_size) if inputs else []
+    def _run_mixed(self, pending, options: CheckOptions) -> list[DocumentReport]:
+        ready = [p for p in pending if isinstance(p, _Prepared)]
+        done = iter(self._run(ready, options)) if ready else iter(())
+        return [next(done) if isinstance(p, _Prepared) else p for p in pending]
+
+    def _prepare(self, document: Document, options: CheckOptions) -> _Prepared:
+        """The text to check (directives blanked, validated) and the directives that apply."""
+        text, found = document.text, []
+        if document.has_directives:
+            text, found = directives_mod.extract(text, self.resolve_country, document.source)
+        found += directives_mod.from_config(options.allow, document.source, len(text),
+                                            options.allow_base, self.resolve_country)
+        return _Prepared(document, self.validate(text), found)
+
+    def _run(self, batch: list[_Prepared], options: CheckOptions) -> list[DocumentReport]:
+        docs = self.nlp.pipe([p.text for p in batch])
+        analyses = [self._analyse(p, d) for p, d in zip(batch, docs, strict=True)]
+        if options.mentions_only:
+            return [DocumentReport(source=a.prepared.document.source, text=a.prepared.text,
+                                   mentions=a.mentions) for a in analyses]
+        return self._classify(analyses, options)
+
+    def _classify(self, analyses: list[_Analysis], options: CheckOptions) -> list[DocumentReport]:
+        """Every analysed document's inputs in one classifier pass, then each one's report."""
+        inputs = [a.inputs() for a in analyses]
+        flat = [x for xs in inputs for x in xs]
+        probs = self.classifier.predict(flat, self.settings.batch_size) if flat else []
         reports, k = [], 0
-        for source, text, mentions, later in per_doc:
-            findings = {}
-            for m in mentions:
-                findings[id(m)] = self._finding(text, m, mentions, probs[k], speaker)
-                k += 1
-            for f in later:  # blame carried by a later sentence reaches the mentions before it
-                for m in f.antecedents:
-                    found = findings[id(m)]
-                    carried = carried_finding(found, probs[k], f.reference, self.policy, speaker)
-                    if carried is not found:
-                        carried.suggestion = found.suggestion or self._rewrite(text, m, mentions)
-                        findings[id(m)] = carried
-                k += 1
-            findings = list(findings.values())
-            reports.append(DocumentReport(
-                source=source, text=text, mentions=mentions, findings=findings,
-                verdict=document_verdict(findings, self.policy),
-                meta={"speaker_country": speaker} if speaker else {},
-            ))
+        for a, xs in zip(analyses, inputs, strict=True):
+            reports.append(self._report(a, options, probs[k:k + len(xs)]))
+            k += len(xs)
         return reports
 
-    def _finding(self, text: str, m: Mention, mentions: list[Mention], probs,
-                 speaker: str | None) -> Finding:
-        f = make_finding(m, probs, text[m.sent_start:m.sent_end].strip(), self.policy, speaker)
-        if f.label in ("blame", "situation"):
-            f.suggestion = self._rewrite(text, m, mentions)
-        return f
+    def _analyse(self, prepared: _Prepared, doc) -> _Analysis:
+        mentions = self.finder(doc)
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        later = followup.follow_ups(doc.text, sentences, mentions)
+        return _Analysis(prepared, mentions, sentences, later)
+
+    def _report(self, a: _Analysis, options: CheckOptions, probs) -> DocumentReport:
+        """The finished report of one analysed document, from its classifier scores."""
+        speaker = options.speaker_country
+        judgements = {id(m): judge(m, p, self.policy, speaker)
+                      for m, p in zip(a.mentions, probs, strict=False)}
+        for f, p in zip(a.later, probs[len(a.mentions):], strict=True):
+            # blame carried by a later sentence reaches the mentions before it
+            for m in f.antecedents:
+                judgements[id(m)] = carry(judgements[id(m)], m, p, f.reference, self.policy,
+                                          speaker)
+        used: dict[int, int] = {}
+        findings = [self._finding(a, m, judgements[id(m)], used) for m in a.mentions]
+        prepared = a.prepared
+        return DocumentReport(
+            source=prepared.document.source, text=prepared.text, mentions=a.mentions,
+            findings=findings, verdict=document_verdict(findings, self.policy),
+            speaker_country=speaker,
+            directives=[d.to_dict(used.get(id(d), 0)) for d in prepared.directives],
+        )
+
+    def _finding(self, a: _Analysis, m: Mention, j: Judgement, used: dict[int, int]) -> Finding:
+        """The complete finding of one mention: rewrite, location and acceptance included."""
+        text = a.prepared.text
+        accepted = None
+        if self.policy.rule(j.label).counts:
+            d = directives_mod.covering(a.prepared.directives, m.key, m.start)
+            if d is not None:
+                used[id(d)] = used.get(id(d), 0) + 1
+                accepted = d.acceptance()
+        suggestion = self._rewrite(text, m, a.mentions) if self.policy.rule(j.label).counts \
+            else None
+        return make_finding(m, j, text[m.sent_start:m.sent_end].strip(), self.policy,
+                            suggestion=suggestion, location=a.prepared.document.locate(m.start),
+                            accepted=accepted)
 
     def _rewrite(self, text: str, m: Mention, mentions: list[Mention]) -> str | None:
         """The suggested rewrite of the sentence `m` is in (suggest.py)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CdcheckError
+from .reports import FORMATS
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 FAIL_ON = {"violation": ("violation",), "review": ("violation", "review"), "never": ()}
@@ -44,10 +45,11 @@ def _show_progress() -> bool:
 
 
 def _screen(args, cfg, mentions_only: bool):
-    """The reports for the inputs named, with configuration and options merged (options win)."""
-    from .batch import BatchOptions, screen
+    """(the Checker, the reports for the inputs named), with configuration and options merged
+    (options win)."""
+    from .batch import screen
     from .checker import Checker
-    from .documents import PathFilter, expand_paths
+    from .documents.paths import PathFilter, expand_paths
 
     keep = PathFilter(
         include=args.include or cfg.include, exclude=args.exclude or cfg.exclude,
@@ -56,14 +58,14 @@ def _screen(args, cfg, mentions_only: bool):
     )
     items = list(expand_paths(args.paths, keep, force_exclude=args.force_exclude))
     checker = Checker(aliases=cfg.aliases or None)
-    options = BatchOptions(
+    options = checker.options(  # BadOption for an unknown speaker country, before any work
         speaker_country=getattr(args, "speaker_country", None) or cfg.speaker_country,
-        allow=cfg.allow, allow_base=cfg.base, jobs=args.jobs, mentions_only=mentions_only,
+        allow=cfg.allow, allow_base=cfg.base, mentions_only=mentions_only,
     )
     if not items:
         print("cdcheck: no documents to check (.txt, .md, .docx, .pdf)", file=sys.stderr)
     if not (_show_progress() and len(items) > 1):
-        return screen(checker, items, options)
+        return checker, screen(checker, items, options, jobs=args.jobs)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -81,7 +83,7 @@ def _screen(args, cfg, mentions_only: bool):
         def done(report) -> None:
             bar.update(task, advance=1, description="checking")
 
-        return screen(checker, items, options, on_done=done)
+        return checker, screen(checker, items, options, on_done=done, jobs=args.jobs)
 
 
 def _positive(value: str) -> int:
@@ -105,10 +107,11 @@ def _jobs(value: str) -> int:
 
 def cmd_mentions(args) -> int:
     from . import config
-    from .report import render_mentions, to_json
+    from .reports.json import to_json
+    from .reports.text import render_mentions
 
     cfg = config.discover(args.config, args.no_config)
-    reports = _screen(args, cfg, mentions_only=True)
+    _, reports = _screen(args, cfg, mentions_only=True)
     if args.format == "json":
         _write(to_json(reports), args.output)
     else:
@@ -119,67 +122,44 @@ def cmd_mentions(args) -> int:
     return EXIT_ERROR if any(r.error for r in reports) else EXIT_OK
 
 
-REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".sarif": "sarif", ".json": "json",
-                   ".csv": "csv", ".txt": "text", ".log": "text"}
-
-
 def _report_format(path: str) -> str:
     """The format of a --report file, from its extension (x.sarif.json is SARIF)."""
+    from .reports import SUFFIXES
+
     name = path.lower()
     if name.endswith(".sarif.json"):
         return "sarif"
-    fmt = REPORT_SUFFIXES.get(Path(name).suffix)
+    fmt = SUFFIXES.get(Path(name).suffix)
     if fmt is None:
         from .errors import BadOption
 
         raise BadOption(f"--report {path}: cannot tell the format from the extension; use one of "
-                        f"{', '.join(sorted(REPORT_SUFFIXES))}")
+                        f"{', '.join(sorted(SUFFIXES))}")
     return fmt
 
 
-def _emit(fmt: str, reports, summary: dict, output: str | None) -> None:
+def _emit(fmt: str, reports, summary: dict, policy, output: str | None) -> None:
     """Write the check report in `fmt` to `output` (a file) or standard output."""
+    from .reports import print_check, render
+
     if fmt == "text":
-        from .report import render_check
-        from .report_summary import render_summary
-
         with open(output, "w", encoding="utf-8") if output else nullcontext(None) as fh:
-            console = _console(fh)
-            for r in reports:
-                render_check(console, r)
-            if len(reports) > 1:
-                render_summary(console, summary)
+            print_check(_console(fh), reports, summary)
         return
-    if fmt == "json":
-        from .report import to_json
-
-        text = to_json(reports, summary=summary)
-    elif fmt == "html":
-        from .report_html import render_html
-
-        text = render_html(reports)
-    elif fmt == "csv":
-        from .report_csv import render_csv
-
-        text = render_csv(reports)
-    else:
-        from .report_sarif import render_sarif
-
-        text = render_sarif(reports)
-    _write(text, output)
+    _write(render(fmt, reports, summary, policy), output)
 
 
 def cmd_check(args) -> int:
     from . import config
-    from .batch import summarize
+    from .reports.summary import summarize
 
     extra = [(_report_format(path), path) for path in args.report or []]  # BadOption before work
     cfg = config.discover(args.config, args.no_config)
-    reports = _screen(args, cfg, mentions_only=False)
+    checker, reports = _screen(args, cfg, mentions_only=False)
     summary = summarize(reports)
-    _emit(args.format, reports, summary, args.output)
+    _emit(args.format, reports, summary, checker.policy, args.output)
     for fmt, path in extra:
-        _emit(fmt, reports, summary, path)
+        _emit(fmt, reports, summary, checker.policy, path)
     if any(r.error for r in reports):
         return EXIT_ERROR
     failing = FAIL_ON[args.fail_on or cfg.fail_on or "violation"]
@@ -187,7 +167,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from .training import train
+    from .train.training import train
 
     train(Path(args.data), Path(args.out) if args.out else None, epochs=args.epochs,
           seed=args.seed, full=args.full, members=args.members)
@@ -195,14 +175,15 @@ def cmd_train(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import run_eval
+    from .train.evaluate import run_eval
 
     return run_eval([Path(p) for p in args.data], Path(args.train), args.format, args.output)
 
 
 def cmd_gazetteer(args) -> int:
-    from .gazetteer import build, load
+    from .gazetteer import load
     from .settings import Settings
+    from .train.gazetteer_build import build
 
     rules = Settings.from_env().rules_dir
     if args.build:
@@ -247,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_mentions)
 
     c = sub.add_parser("check", help="check statements: findings, reasons, rewrites, verdicts")
-    inputs(c, ["text", "json", "html", "csv", "sarif"])
+    inputs(c, list(FORMATS))
     c.add_argument("--report", action="append", metavar="FILE",
                    help="also write a report to FILE, in the format its extension names "
                         "(.html, .sarif, .json, .csv, .txt); repeatable")

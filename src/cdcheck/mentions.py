@@ -1,22 +1,27 @@
-"""Find country mentions in a spaCy Doc: gazetteer matches, confirmed or vetoed by NER.
+"""Find country mentions in a spaCy Doc: gazetteer hits, decided on evidence, then NER catches.
 
-The gazetteer proposes (word boundaries, longest match, case rules per entry); spaCy's NER
-confirms ambiguous names, vetoes people and languages, marks mentions inside organization names,
-and catches places the gazetteer lacks, which are kept only if they resolve to a country. NER is
-weak evidence on its own (the small English model tags "Kraków" PERSON and "Agadez" PRODUCT), so
-the words around a hit weigh in too: a place preposition ("in", "into", "across"), a person cue
-("my colleague", ", who"), a language cue ("in Russian and English"). The words are policy data
-(rules/policy.toml), not code.
+The road per Doc: the gazetteer proposes hits (word boundaries, longest match, case rules per
+entry, placeholders such as "Country X"); each hit is decided on evidence (spaCy's NER confirms
+ambiguous names, vetoes people and languages, marks mentions inside organization names); then
+NER catches places the gazetteer lacks, kept only if they resolve to a country. NER is weak
+evidence on its own (the small English model tags "Kraków" PERSON and "Agadez" PRODUCT), so the
+words around a hit weigh in too: a place preposition ("in", "into", "across"), a person cue ("my
+colleague", ", who"), a language cue ("in Russian and English"). The words are policy data
+(rules/policy.toml, `policy.MentionPolicy`); the evidence tests are the module-level functions
+below, each reading an `Evidence` of one Doc.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .gazetteer import Entry, Gazetteer, fold, place_key
+from .gazetteer import Entry, Gazetteer
 from .nlp import blank_tokenizer
+from .normalize import fold, place_key
+from .policy import MentionPolicy
 from .schema import Mention
 
 _LETTER = re.compile(r"^([A-Z])\.?$|^([a-z])\.?$")
@@ -35,15 +40,16 @@ _APPOSITIVE_STOP = {",", ".", ";", ":", "(", ")", "where", "which", "that", "who
                     "are", "were", "and"}
 #: Entity labels that never stand for a place: the NER fallback ignores them.
 _NOT_PLACES = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+#: Entity labels that make a neighbour a sure place ("Misiones and Salta").
+_PLACE_LABELS = ("GPE", "LOC", "NORP")
+
+_fold = lru_cache(maxsize=65536)(fold)  # the same words come back in every statement
 
 
 @lru_cache(maxsize=4096)
 def _surface_caps(surface: str) -> tuple[bool, ...]:
     """For each token of a surface: must the text's token start with a capital?"""
     return tuple(t.text[:1].isupper() for t in blank_tokenizer()(surface))
-
-
-_fold = lru_cache(maxsize=65536)(fold)  # the same words come back in every statement
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +59,51 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-def _case_ok(entry: Entry, span) -> bool:
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A gazetteer match or a placeholder over tokens [start, end)."""
+
+    start: int
+    end: int
+    entry: Entry | None  # None: a placeholder ("Country X", "State B")
+
+    @property
+    def placeholder(self) -> bool:
+        return self.entry is None
+
+    @property
+    def block(self) -> bool:
+        """A phrase that is no mention ("Gulf of Guinea"), matched to keep others off it."""
+        return self.entry is not None and self.entry.is_block
+
+
+@dataclass
+class Evidence:
+    """What the evidence tests read about one Doc: tokens, folded forms, entities, hits."""
+
+    doc: object
+    folded: list[str]
+    policy: MentionPolicy
+    ent_at: dict[int, object] = field(default_factory=dict)
+    hit_at: dict[int, Hit] = field(default_factory=dict)
+    _sents: list[tuple[int, int, int]] | None = None
+
+    def sentences(self) -> list[tuple[int, int, int]]:
+        """(first token, start char, end char) of each sentence, listed once per Doc."""
+        if self._sents is None:
+            self._sents = [(s.start, s.start_char, s.end_char) for s in self.doc.sents]
+        return self._sents
+
+
+# --------------------------------------------------------------------------- hits
+
+
+def case_ok(entry: Entry, span) -> bool:
+    """Whether the tokens of `span` have the capitals the entry's case rule asks for."""
     if entry.case == "any":
         return True
     if entry.case == "exact":
@@ -64,163 +114,358 @@ def _case_ok(entry: Entry, span) -> bool:
     return all(t.text[:1].isupper() for t, cap in zip(span, caps, strict=True) if cap)
 
 
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+def placeholder_length(ev: Evidence, i: int) -> int:
+    """Length in tokens of a placeholder ("Country X", "Member State B") at i, or 0."""
+    doc, folded, policy = ev.doc, ev.folded, ev.policy
+    for head in policy.placeholder_heads:
+        n = len(head)
+        if i + n >= len(doc) or tuple(folded[i:i + n]) != head:
+            continue
+        m = _LETTER.match(doc[i + n].text)
+        if not m or (m.group(1) or "") in policy.placeholder_never:
+            continue
+        # A lowercase letter only for x/y/z ("country y"): "State a" and "a State in Africa"
+        # are no placeholders. A capital letter after a lowercase head is ("country B").
+        if m.group(2) and m.group(2) not in policy.placeholder_lower:
+            continue
+        return n + 1
+    return 0
+
+
+def gazetteer_hits(ev: Evidence, gaz: Gazetteer) -> list[Hit]:
+    """Longest matches left to right: gazetteer entries and placeholders, never overlapping."""
+    doc, folded = ev.doc, ev.folded
+    hits, i, n = [], 0, len(doc)
+    while i < n:
+        best, length = None, 0
+        for e in gaz.candidates(folded[i]):
+            k = len(e.tokens)
+            if i + k <= n and tuple(folded[i:i + k]) == e.tokens and case_ok(e, doc[i:i + k]):
+                best, length = Hit(i, i + k, e), k
+                break
+        p = placeholder_length(ev, i)
+        if p > length:
+            best, length = Hit(i, i + p, None), p
+        if best is None:
+            i += 1
+            continue
+        hits.append(best)
+        i += length
+    return hits
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def place_before(ev: Evidence, start: int, words: frozenset[str], coordination: bool = True) -> bool:
+    """Whether the hit at `start` follows a place word, or is coordinated with a place.
+
+    "in Salta", "northern Niger"; "Misiones and Salta" when "Misiones" is itself a gazetteer hit
+    or a place to NER.
+    """
+    if start == 0:
+        return False
+    prev = ev.folded[start - 1]
+    if prev in words:
+        return True
+    if not coordination or prev not in _COORD or start < 2:
+        return False
+    return sure_place(ev, start - 2)
+
+
+def place_after(ev: Evidence, end: int) -> bool:
+    """Whether the hit ending at `end` is coordinated with a following place ("Rotterdam and
+    Antwerp", when "Antwerp" is a gazetteer hit or a place to NER)."""
+    folded, n = ev.folded, len(ev.folded)
+    j, skipped = end, 0
+    while j < n and folded[j] in _COORD and skipped < 2:
+        j, skipped = j + 1, skipped + 1
+    if not skipped or j >= n:
+        return False
+    return sure_place(ev, j)
+
+
+def sure_place(ev: Evidence, i: int) -> bool:
+    """Whether token i is in a place that needs no confirmation, or in a place to NER.
+
+    Two first-name-like hits do not confirm each other ("Chad and Jordan presented"), but one
+    after a place word does ("the assemblies of Koshi and Lumbini").
+    """
+    h = ev.hit_at.get(i)
+    if h is not None and not h.placeholder and not h.block:
+        preps = ev.policy.place_prepositions | {"of"}
+        if not h.entry.confirm or (h.start > 0 and ev.folded[h.start - 1] in preps):
+            return True
+    ent = ev.ent_at.get(i)
+    return ent is not None and ent.label_ in _PLACE_LABELS
+
+
+def names_a_place(container, start: int) -> bool:
+    """Whether a named entity around a hit is the kind that names places inside it.
+
+    Laws, events and buildings do ("the Palermo Protocol"); an organization does when it is long
+    enough or has the place after "of"/"in" ("University of Texas"), not when it is a two-word
+    mislabelled person ("Indiana Jones" tagged ORG).
+    """
+    if container.label_ != "ORG":
+        return True
+    if container.end - container.start >= 3:
+        return True
+    return start > container.start and container.doc[start - 1].lower_ in ("of", "in")
+
+
+def vetoed(ev: Evidence, entry: Entry, start: int, end: int, ents) -> bool:
+    """Whether NER or the words around say this is not a country: a person, a title.
+
+    An NER label alone is weak evidence (spaCy tags "Recife" PRODUCT), so it vetoes only entries
+    that needed confirmation anyway, and not after a place preposition ("in Kraków" tagged
+    PERSON), except a person's name that runs past the hit ("Chad Smith").
+    """
+    policy = ev.policy
+    for e in ents:
+        if e.label_ not in policy.veto_labels or e.label_ == "LANGUAGE":
+            continue
+        if e.label_ == "PERSON":
+            if any(t.is_alpha for t in e if t.i < start or t.i >= end):
+                return True
+            if entry.confirm and not (place_before(ev, start, policy.person_override)
+                                      or place_after(ev, end)):
+                return True
+        elif entry.confirm and not (place_before(ev, start, policy.place_prepositions)
+                                    or place_after(ev, end)):
+            return True
+    return entry.confirm and person_cue(ev, start, end)
+
+
+def _person_next_to(ev: Evidence, start: int, end: int) -> bool:
+    """"Jordan and Maria": a PERSON entity (no hit) coordinated with the hit."""
+    folded, n = ev.folded, len(ev.folded)
+    for i, between in ((start - 2, start - 1), (end + 1, end)):
+        if not (0 <= i < n and 0 <= between < n) or folded[between] not in ("and", "&"):
+            continue
+        ent = ev.ent_at.get(i)
+        if ent is not None and ent.label_ == "PERSON" and i not in ev.hit_at:
+            return True
+    return False
+
+
+def _person_appositive(ev: Evidence, end: int) -> bool:
+    """An appositive closed by a comma, holding a person noun: "Jordan, our outreach worker,
+    was ..."; "In Osh and Jalal-Abad, our lawyers sit ..." is no appositive."""
+    folded = ev.folded
+    if end >= len(folded) or folded[end] != ",":
+        return False
+    person = False
+    for w in folded[end + 1:end + 10]:
+        if w in (",", ".", "who", "whose"):
+            return person or w in ("who", "whose")
+        if w in _APPOSITIVE_STOP:
+            return False
+        person = person or _singular(w) in ev.policy.person_nouns
+    return False
+
+
+def person_cue(ev: Evidence, start: int, end: int) -> bool:
+    """Whether the words around a first-name-like hit make it a person.
+
+    "my colleague Chad", "Our team lead, Chad,", "Georgia, who leads ...", "Jordan, our outreach
+    worker, ...".
+    """
+    folded, n, policy = ev.folded, len(ev.folded), ev.policy
+    if place_before(ev, start, policy.place_prepositions, coordination=False):
+        return False  # "in Jordan, our lawyers ...": a place, whatever follows
+    j = start - 1
+    if j >= 0 and folded[j] == ",":
+        j -= 1
+    if j >= 0 and (folded[j] in policy.person_before or _singular(folded[j]) in policy.person_nouns):
+        return True  # "my colleague Chad", "Our lead researcher, Chad,"
+    k = end + 1 if end < n and folded[end] == "," else end
+    if k < n and folded[k] in policy.person_after:
+        return True
+    return _person_next_to(ev, start, end) or _person_appositive(ev, end)
+
+
+def _language_item(ev: Evidence, i: int) -> tuple[int, int] | None:
+    """A demonym or a language name at token i, as a token span."""
+    if ev.folded[i] in ev.policy.language_names:
+        return i, i + 1
+    h = ev.hit_at.get(i)
+    if h is None or h.placeholder or h.entry.kind != "demonym":
+        return None
+    return h.start, h.end
+
+
+def _across(ev: Evidence, i: int, step: int) -> int | None:
+    """Over ", and" from token i to the next item's token, in direction `step`."""
+    n = len(ev.folded)
+    j, skipped = i + step, 0
+    while 0 <= j < n and ev.folded[j] in _COORD and skipped < 2:
+        j, skipped = j + step, skipped + 1
+    return j if skipped and 0 <= j < n else None
+
+
+def is_language(ev: Evidence, start: int, end: int, ents) -> bool:
+    """Whether a demonym names a language: "in Kazakh, Russian and English", "into French".
+
+    Needs a language cue before the demonym (or before the list it stands in), or NER's
+    LANGUAGE, and no noun after the list: "in Russian prisons" is a mention.
+    """
+    folded, doc, policy = ev.folded, ev.doc, ev.policy
+    if end + 1 < len(doc) and folded[end] in _HYPHENS and folded[end + 1] in _LANGUAGE_TAILS:
+        return True  # "French-speaking participants"
+    first, last = start, end  # the list of coordinated languages this one stands in
+    while (j := _across(ev, first, -1)) is not None and (span := _language_item(ev, j)):
+        first = span[0]
+    while (j := _across(ev, last - 1, 1)) is not None and (span := _language_item(ev, j)):
+        last = span[1]
+    prev = folded[first - 1] if first > 0 else ""
+    cue = prev in policy.language_cues or (
+        any(e.label_ == "LANGUAGE" for e in ents) and prev not in _DETERMINERS) or (
+        prev in policy.language_after_cue
+        and any(w in policy.language_cues for w in folded[max(0, first - 5):first - 1]))
+    if not cue:
+        return False
+    if last < len(doc):
+        nxt = doc[last]
+        if nxt.is_alpha and nxt.text.islower() and nxt.lower_ not in _stop_words():
+            return False  # "in Russian prisons": an adjective before its noun
+    return True
+
+
+def names_water(ev: Evidence, start: int, end: int) -> bool:
+    """Whether the hit names a sea, strait or gulf: "the Strait of Gibraltar", "the Gulf of Aden",
+    "the Philippine Sea" are not the country (policy.toml [water])."""
+    folded, doc = ev.folded, ev.doc
+    for head in ev.policy.water_before:
+        n = len(head)
+        if start >= n and tuple(folded[start - n:start]) == head \
+                and doc[start - n].text[:1].isupper():
+            return True
+    return end < len(doc) and folded[end] in ev.policy.water_after and doc[end].text[:1].isupper()
+
+
+def _glued_capital(ev: Evidence, hyphen: int, word: int) -> bool:
+    """A capitalised word that is no hit, glued to the hit by the hyphen at token `hyphen`."""
+    doc = ev.doc
+    if doc[hyphen].text not in _HYPHENS or doc[hyphen].whitespace_:
+        return False
+    w = doc[word]
+    return w.is_alpha and w.text[:1].isupper() and word not in ev.hit_at
+
+
+def hyphen_part(ev: Evidence, start: int, end: int, entry: Entry) -> bool:
+    """Whether a place hit is part of a longer name the gazetteer lacks: glued by a hyphen to a
+    capitalised word that is no hit itself, or after "St.", "San", "Port"....
+
+    "Gorno-Badakhshan" is not "Badakhshan", "Baden-Württemberg" not "Baden", "St. Elizabeth"
+    (Jamaica) not "Elizabeth" (New Jersey); but "Kenya-based", "Lagos-Ibadan" and
+    "Afro-Colombian" (a demonym) keep their mentions.
+    """
+    if entry.kind not in ("city", "region", "capital"):
+        return False
+    doc = ev.doc
+    if start >= 1 and ev.folded[start - 1] in _NAME_STARTS and doc[start - 1].text[:1].isupper() \
+            and (start - 1) not in ev.hit_at:
+        return True
+    if start >= 2 and not doc[start - 2].whitespace_ and _glued_capital(ev, start - 1, start - 2):
+        return True
+    return end + 1 < len(doc) and not doc[end - 1].whitespace_ and _glued_capital(ev, end, end + 1)
+
+
+# --------------------------------------------------------------------------- the finder
 
 
 class MentionFinder:
     """Finds mentions with one gazetteer and its policy; create once, call per Doc."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, policy: MentionPolicy):
         self.gaz = gazetteer
-        policy = gazetteer.policy
-        conf = policy["confirm"]
-        self.locatives = {fold(w) for w in conf["locatives"]}
-        self.place_preps = {fold(w) for w in conf.get("place_prepositions", conf["locatives"])}
-        self.person_override = {fold(w) for w in conf.get("person_override", ())}
-        self.person_before = {fold(w) for w in conf.get("person_before", ())}
-        self.person_after = {fold(w) for w in conf.get("person_after", ())}
-        self.person_nouns = {_singular(fold(w)) for w in conf.get("person_nouns", ())}
-        self.confirm_labels = set(conf["confirm_labels"])
-        self.veto_labels = set(conf["veto_labels"])
-        self.ner_labels = set(conf["ner_labels"])
-        self.container_labels = set(conf.get("container_labels", ["ORG"]))
-        lang = policy.get("language", {})
-        self.language_cues = {fold(w) for w in lang.get("cues", ())}
-        self.language_names = {fold(w) for w in lang.get("names", ())}
-        self.language_after_cue = {fold(w) for w in lang.get("after_cue", ())}
-        water = policy.get("water", {})
-        self.water_before = {tuple(fold(w) for w in h.split()) for h in water.get("before", ())}
-        self.water_after = {fold(w) for w in water.get("after", ())}
-        ph = policy["placeholders"]
-        heads = [tuple(fold(w) for w in h.split()) for h in ph["heads"]]
-        self.placeholder_heads = sorted(heads, key=len, reverse=True)
-        self.placeholder_lower = set(ph["lowercase_letters"])
-        self.placeholder_never = set(ph.get("never_letters", ()))
-        self.generic_words = {fold(w) for w in policy.get("regions", {}).get("generic_words", ())}
+        self.policy = policy
         tok = blank_tokenizer()
         # Cues written in capitals ("US") match only as written, so that "us" the pronoun is no
         # cue; the others match folded ("state of Georgia").
         self.us_cues = []
-        for cue in policy["resolve"]["Georgia_us_context"]:
+        for cue in policy.georgia_us_context:
             words = tuple(t.text for t in tok(cue))
             exact = len(cue) > 1 and cue.replace(".", "").isupper()
             self.us_cues.append((words if exact else tuple(fold(w) for w in words), exact))
 
-    # ------------------------------------------------------------------ matching
-
-    def _placeholder(self, doc, folded, i) -> int:
-        """Length in tokens of a placeholder ("Country X", "Member State B") at i, or 0."""
-        for head in self.placeholder_heads:
-            n = len(head)
-            if i + n >= len(doc) or tuple(folded[i:i + n]) != head:
-                continue
-            letter = doc[i + n].text
-            m = _LETTER.match(letter)
-            if not m or (m.group(1) or "") in self.placeholder_never:
-                continue
-            # A lowercase letter only for x/y/z ("country y"): "State a" and "a State in Africa"
-            # are no placeholders. A capital letter after a lowercase head is ("country B").
-            if m.group(2) and m.group(2) not in self.placeholder_lower:
-                continue
-            return n + 1
-        return 0
-
-    def _gazetteer_hits(self, doc, folded):
-        hits, i, n = [], 0, len(doc)
-        while i < n:
-            best, length = None, 0
-            for e in self.gaz.candidates(folded[i]):
-                k = len(e.tokens)
-                if i + k > n or tuple(folded[i:i + k]) != e.tokens:
-                    continue
-                if not _case_ok(e, doc[i:i + k]):
-                    continue
-                best, length = e, k
-                break
-            p = self._placeholder(doc, folded, i)
-            if p > length:
-                best, length = "placeholder", p
-            if best is None:
-                i += 1
-                continue
-            hits.append((i, i + length, best))
-            i += length
-        return hits
-
-    # ------------------------------------------------------------------ deciding
-
     def __call__(self, doc) -> list[Mention]:
         """Every country mention in `doc`, in text order."""
-        folded = [_fold(t.text) for t in doc]
-        ent_at = {}
+        ev = Evidence(doc, [_fold(t.text) for t in doc], self.policy)
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
-                ent_at[k] = ent
-        hits = self._gazetteer_hits(doc, folded)
-        hit_at: dict[int, tuple[int, int, object]] = {}
+                ev.ent_at[k] = ent
+        hits = gazetteer_hits(ev, self.gaz)
         for h in hits:
-            for k in range(h[0], h[1]):
-                hit_at[k] = h
-        ctx = _Context(doc, folded, ent_at, hit_at)
-        found: list[tuple[Mention, Entry | None]] = []
+            for k in range(h.start, h.end):
+                ev.hit_at[k] = h
         covered: set[int] = set()
-        for start, end, entry in hits:
-            if entry != "placeholder" and not entry.is_block and self._hyphen_part(ctx, start, end,
-                                                                                   entry):
+        found = self._decide(ev, hits, covered)
+        found += self._ner_catches(ev, covered)
+        mentions = self._disambiguate(found)
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _decide(self, ev: Evidence, hits: list[Hit],
+                covered: set[int]) -> list[tuple[Mention, Entry | None]]:
+        """The hits kept as mentions, each decided on the evidence around it."""
+        found = []
+        for h in hits:
+            if not h.placeholder and not h.block and hyphen_part(ev, h.start, h.end, h.entry):
                 continue  # "Gorno-Badakhshan", "St. Elizabeth": left to NER below
-            covered.update(range(start, end))
-            if entry != "placeholder" and entry.is_block:
+            covered.update(range(h.start, h.end))
+            if h.block:
                 continue
-            ents = {ent_at[k] for k in range(start, end) if k in ent_at}
-            # The organization the hit sits inside ("Nigerian Red Cross"), recorded on the
-            # mention; and a named thing around it that confirms an ambiguous hit.
-            org = next((e for e in ents if e.label_ == "ORG" and e.end - e.start > end - start),
-                       None)
-            container = next((e for e in ents if e.label_ in self.container_labels
-                              and e.end - e.start > end - start
-                              and self._names_a_place(e, start)), None)
-            if entry == "placeholder":
-                found.append((self._mention(ctx, start, end, None, "placeholder", org,
-                                            "gazetteer"), None))
-                continue
-            if entry.kind == "demonym" and self._is_language(ctx, start, end, ents):
-                continue
-            if self._names_water(ctx, start, end):
-                continue
-            if self._vetoed(ctx, entry, start, end, ents):
-                continue
-            source = "gazetteer"
-            if entry.confirm:
-                confirmed = (
-                    any(e.label_ in self.confirm_labels for e in ents)
-                    or container is not None
-                    or self._place_before(ctx, start, self.locatives)
-                    or self._place_after(ctx, end)
-                )
-                if not confirmed:
-                    continue
-                source = "gazetteer+ner"
-            country, kind = entry.country, entry.kind
-            if country == "GEO" and kind == "name" and self._us_context(doc, folded):
-                country, kind = "USA", "region"  # the US state: a place inside the USA
-            found.append((self._mention(ctx, start, end, country, kind, org, source), entry))
-        for ent in doc.ents:
+            mention = self._decide_hit(ev, h)
+            if mention is not None:
+                found.append((mention, h.entry))
+        return found
+
+    def _decide_hit(self, ev: Evidence, h: Hit) -> Mention | None:
+        start, end, entry = h.start, h.end, h.entry
+        ents = {ev.ent_at[k] for k in range(start, end) if k in ev.ent_at}
+        # The organization the hit sits inside ("Nigerian Red Cross"), recorded on the mention;
+        # and a named thing around it that confirms an ambiguous hit.
+        org = next((e for e in ents if e.label_ == "ORG" and e.end - e.start > end - start), None)
+        if h.placeholder:
+            return self._mention(ev, start, end, None, "placeholder", org, "gazetteer")
+        if entry.kind == "demonym" and is_language(ev, start, end, ents):
+            return None
+        if names_water(ev, start, end) or vetoed(ev, entry, start, end, ents):
+            return None
+        source = "gazetteer"
+        if entry.confirm:
+            container = any(e.label_ in self.policy.container_labels
+                            and e.end - e.start > end - start and names_a_place(e, start)
+                            for e in ents)
+            if not (any(e.label_ in self.policy.confirm_labels for e in ents) or container
+                    or place_before(ev, start, self.policy.locatives) or place_after(ev, end)):
+                return None
+            source = "gazetteer+ner"
+        country, kind = entry.country, entry.kind
+        if country == "GEO" and kind == "name" and self._us_context(ev):
+            country, kind = "USA", "region"  # the US state: a place inside the USA
+        return self._mention(ev, start, end, country, kind, org, source)
+
+    def _ner_catches(self, ev: Evidence, covered: set[int]) -> list[tuple[Mention, None]]:
+        """Places NER found that no hit covers, kept when they resolve to a country."""
+        found = []
+        for ent in ev.doc.ents:
             if ent.label_ in _NOT_PLACES or any(k in covered for k in range(ent.start, ent.end)):
                 continue
-            if ent.label_ not in self.ner_labels:
-                # Not tagged as a place: kept only right after a place preposition ("in Mae
-                # Sot" tagged PERSON, "from Agadez" tagged PRODUCT).
-                preps = self.person_override if ent.label_ == "PERSON" else self.place_preps
-                if not self._place_before(ctx, ent.start, preps, coordination=False):
+            if ent.label_ not in self.policy.ner_labels:
+                # Not tagged as a place: kept only right after a place preposition ("in Mae Sot"
+                # tagged PERSON, "from Agadez" tagged PRODUCT).
+                preps = (self.policy.person_override if ent.label_ == "PERSON"
+                         else self.policy.place_prepositions)
+                if not place_before(ev, ent.start, preps, coordination=False):
                     continue
             resolved = self._resolve_entity(ent)
             if resolved:
                 s, e, country, kind = resolved
-                found.append((self._mention(ctx, s, e, country, kind, None, "ner"), None))
-        mentions = self._disambiguate(found)
-        mentions.sort(key=lambda m: m.start)
-        return mentions
+                found.append((self._mention(ev, s, e, country, kind, None, "ner"), None))
+        return found
 
     def _disambiguate(self, found) -> list[Mention]:
         """Ambiguous names ("Congo", "Congolese") take the reading the text itself names.
@@ -238,215 +483,21 @@ class MentionFinder:
             out.append(m)
         return out
 
-    # ------------------------------------------------------------------ evidence
-
-    def _place_before(self, ctx: _Context, start: int, words: set[str],
-                      coordination: bool = True) -> bool:
-        """Whether the hit at `start` follows a place word, or is coordinated with a place.
-
-        "in Salta", "northern Niger"; "Misiones and Salta" when "Misiones" is itself a
-        gazetteer hit or a place to NER.
-        """
-        if start == 0:
-            return False
-        prev = ctx.folded[start - 1]
-        if prev in words:
-            return True
-        if not coordination or prev not in _COORD or start < 2:
-            return False
-        return self._sure_place(ctx, start - 2)
-
-    def _place_after(self, ctx: _Context, end: int) -> bool:
-        """Whether the hit ending at `end` is coordinated with a following place ("Rotterdam and
-        Antwerp", when "Antwerp" is a gazetteer hit or a place to NER)."""
-        folded, n = ctx.folded, len(ctx.folded)
-        j, skipped = end, 0
-        while j < n and folded[j] in _COORD and skipped < 2:
-            j, skipped = j + 1, skipped + 1
-        if not skipped or j >= n:
-            return False
-        return self._sure_place(ctx, j)
-
-    def _sure_place(self, ctx: _Context, i: int) -> bool:
-        """Whether token i is in a place that needs no confirmation, or in a place to NER.
-
-        Two first-name-like hits do not confirm each other ("Chad and Jordan presented"), but
-        one after a place word does ("the assemblies of Koshi and Lumbini").
-        """
-        h = ctx.hit_at.get(i)
-        if h is not None and h[2] != "placeholder" and not h[2].is_block:
-            if not h[2].confirm or (h[0] > 0 and ctx.folded[h[0] - 1] in self.place_preps | {"of"}):
-                return True
-        ent = ctx.ent_at.get(i)
-        return ent is not None and ent.label_ in ("GPE", "LOC", "NORP")
-
-    @staticmethod
-    def _names_a_place(container, start: int) -> bool:
-        """Whether a named entity around a hit is the kind that names places inside it.
-
-        Laws, events and buildings do ("the Palermo Protocol"); an organization does when it is
-        long enough or has the place after "of"/"in" ("University of Texas"), not when it is a
-        two-word mislabelled person ("Indiana Jones" tagged ORG).
-        """
-        if container.label_ != "ORG":
-            return True
-        if container.end - container.start >= 3:
-            return True
-        return start > container.start and container.doc[start - 1].lower_ in ("of", "in")
-
-    def _vetoed(self, ctx: _Context, entry: Entry, start: int, end: int, ents) -> bool:
-        """Whether NER or the words around say this is not a country: a person, a title.
-
-        An NER label alone is weak evidence (spaCy tags "Recife" PRODUCT), so it vetoes only
-        entries that needed confirmation anyway, and not after a place preposition ("in
-        Kraków" tagged PERSON), except a person's name that runs past the hit ("Chad Smith").
-        """
-        for e in ents:
-            if e.label_ not in self.veto_labels or e.label_ == "LANGUAGE":
-                continue
-            if e.label_ == "PERSON":
-                if any(t.is_alpha for t in e if t.i < start or t.i >= end):
-                    return True
-                if entry.confirm and not (self._place_before(ctx, start, self.person_override)
-                                          or self._place_after(ctx, end)):
-                    return True
-            elif entry.confirm and not (self._place_before(ctx, start, self.place_preps)
-                                        or self._place_after(ctx, end)):
-                return True
-        return entry.confirm and self._person_cue(ctx, start, end)
-
-    def _person_cue(self, ctx: _Context, start: int, end: int) -> bool:
-        """Whether the words around a first-name-like hit make it a person.
-
-        "my colleague Chad", "Our team lead, Chad,", "Georgia, who leads ...", "Jordan, our
-        outreach worker, ...".
-        """
-        folded, n = ctx.folded, len(ctx.folded)
-        if self._place_before(ctx, start, self.place_preps, coordination=False):
-            return False  # "in Jordan, our lawyers ...": a place, whatever follows
-        j = start - 1
-        if j >= 0 and folded[j] == ",":
-            j -= 1
-        if j >= 0 and (folded[j] in self.person_before or _singular(folded[j]) in self.person_nouns):
-            return True  # "my colleague Chad", "Our lead researcher, Chad,"
-        k = end
-        if k < n and folded[k] == ",":
-            k += 1
-        if k < n and folded[k] in self.person_after:
-            return True
-        for i, between in ((start - 2, start - 1), (end + 1, end)):  # "Jordan and Maria"
-            if not (0 <= i < n and 0 <= between < n) or folded[between] not in ("and", "&"):
-                continue
-            ent = ctx.ent_at.get(i)
-            if ent is not None and ent.label_ == "PERSON" and i not in ctx.hit_at:
-                return True
-        if end < n and folded[end] == ",":
-            # An appositive closed by a comma, holding a person noun: "Jordan, our outreach
-            # worker, was ..."; "In Osh and Jalal-Abad, our lawyers sit ..." is no appositive.
-            person = False
-            for w in folded[end + 1:end + 10]:
-                if w in (",", ".", "who", "whose"):
-                    return person or w in ("who", "whose")
-                if w in _APPOSITIVE_STOP:
-                    return False
-                person = person or _singular(w) in self.person_nouns
-        return False
-
-    def _is_language(self, ctx: _Context, start: int, end: int, ents) -> bool:
-        """Whether a demonym names a language: "in Kazakh, Russian and English", "into French".
-
-        Needs a language cue before the demonym (or before the list it stands in), or NER's
-        LANGUAGE, and no noun after the list: "in Russian prisons" is a mention.
-        """
-        folded, doc = ctx.folded, ctx.doc
-        if end + 1 < len(doc) and folded[end] in _HYPHENS and folded[end + 1] in _LANGUAGE_TAILS:
-            return True  # "French-speaking participants"
-
-        def item(i: int) -> tuple[int, int] | None:  # a demonym or a language name at token i
-            if folded[i] in self.language_names:
-                return i, i + 1
-            h = ctx.hit_at.get(i)
-            if h is None or h[2] == "placeholder" or h[2].kind != "demonym":
-                return None
-            return h[0], h[1]
-
-        def across(i: int, step: int) -> int | None:  # over ", and" to the next item's token
-            j, skipped = i + step, 0
-            while 0 <= j < len(doc) and folded[j] in _COORD and skipped < 2:
-                j, skipped = j + step, skipped + 1
-            return j if skipped and 0 <= j < len(doc) else None
-
-        first, last = start, end  # the list of coordinated languages this one stands in
-        while (j := across(first, -1)) is not None and (span := item(j)):
-            first = span[0]
-        while (j := across(last - 1, 1)) is not None and (span := item(j)):
-            last = span[1]
-        prev = folded[first - 1] if first > 0 else ""
-        cue = prev in self.language_cues or (
-            any(e.label_ == "LANGUAGE" for e in ents) and prev not in _DETERMINERS) or (
-            prev in self.language_after_cue
-            and any(w in self.language_cues for w in folded[max(0, first - 5):first - 1]))
-        if not cue:
-            return False
-        if last < len(doc):
-            nxt = doc[last]
-            if nxt.is_alpha and nxt.text.islower() and nxt.lower_ not in _stop_words():
-                return False  # "in Russian prisons": an adjective before its noun
-        return True
-
-    def _names_water(self, ctx: _Context, start: int, end: int) -> bool:
-        """Whether the hit names a sea, strait or gulf: "the Strait of Gibraltar", "the Gulf of
-        Aden", "the Philippine Sea" are not the country (policy.toml [water])."""
-        folded, doc = ctx.folded, ctx.doc
-        for head in self.water_before:
-            n = len(head)
-            if start >= n and tuple(folded[start - n:start]) == head \
-                    and doc[start - n].text[:1].isupper():
-                return True
-        return end < len(doc) and folded[end] in self.water_after and doc[end].text[:1].isupper()
-
-    def _hyphen_part(self, ctx: _Context, start: int, end: int, entry: Entry) -> bool:
-        """Whether a place hit is part of a longer name the gazetteer lacks: glued by a hyphen
-        to a capitalised word that is no hit itself, or after "St.", "San", "Port"....
-
-        "Gorno-Badakhshan" is not "Badakhshan", "Baden-Württemberg" not "Baden", "St.
-        Elizabeth" (Jamaica) not "Elizabeth" (New Jersey); but "Kenya-based", "Lagos-Ibadan" and
-        "Afro-Colombian" (a demonym) keep their mentions.
-        """
-        if entry.kind not in ("city", "region", "capital"):
-            return False
-        doc = ctx.doc
-        if start >= 1 and ctx.folded[start - 1] in _NAME_STARTS and doc[start - 1].text[:1].isupper() \
-                and (start - 1) not in ctx.hit_at:
-            return True
-        if start >= 2 and doc[start - 1].text in _HYPHENS and not doc[start - 2].whitespace_ \
-                and not doc[start - 1].whitespace_:
-            w = doc[start - 2]
-            if w.is_alpha and w.text[:1].isupper() and (start - 2) not in ctx.hit_at:
-                return True
-        if end + 1 < len(doc) and doc[end].text in _HYPHENS and not doc[end - 1].whitespace_ \
-                and not doc[end].whitespace_:
-            w = doc[end + 1]
-            if w.is_alpha and w.text[:1].isupper() and (end + 1) not in ctx.hit_at:
-                return True
-        return False
-
-    def _us_context(self, doc, folded) -> bool:
+    def _us_context(self, ev: Evidence) -> bool:
         """Whether the text speaks of the USA around "Georgia" (Atlanta, Texas, "U.S.")."""
-        texts = [t.text for t in doc]
+        texts = [t.text for t in ev.doc]
         for words, exact in self.us_cues:
-            seq = texts if exact else folded
+            seq = texts if exact else ev.folded
             n = len(words)
-            for i in range(len(seq) - n + 1):
-                if tuple(seq[i:i + n]) == words:
-                    return True
+            if any(tuple(seq[i:i + n]) == words for i in range(len(seq) - n + 1)):
+                return True
         return False
 
     def _resolve_entity(self, ent):
         """(start, end, ISO3, kind) for an NER place the gazetteer did not match, or None.
 
-        Only capitalised names resolve ("fine china" is porcelain, whatever NER says); the
-        whole name is tried before its generic tail ("Kivu Province" -> "Kivu").
+        Only capitalised names resolve ("fine china" is porcelain, whatever NER says); the whole
+        name is tried before its generic tail ("Kivu Province" -> "Kivu").
         """
         tokens = list(ent)
         while tokens and fold(tokens[0].text) in ("the",):
@@ -457,7 +508,7 @@ class MentionFinder:
             return None
         while tokens:
             name = ent.doc[tokens[0].i:tokens[-1].i + 1].text
-            if all(w in self.generic_words for w in place_key(name).split()):
+            if all(w in self.policy.generic_words for w in place_key(name).split()):
                 return None  # "Western Province", "North East": one in many countries
             hit = self.gaz.lookup_place(name)
             if hit is not None:
@@ -467,33 +518,17 @@ class MentionFinder:
             tokens = tokens[:-1]
         return None
 
-    def _mention(self, ctx: _Context, start, end, country, kind, org, source) -> Mention:
-        doc = ctx.doc
+    def _mention(self, ev: Evidence, start, end, country, kind, org, source) -> Mention:
+        doc = ev.doc
         span = doc[start:end]
         s, e = span.start_char, span.end_char
         text = doc.text[s:e]
         if kind == "placeholder" and text.endswith("."):
             text, e = text[:-1], e - 1
         # The sentence around the mention, from the bounds listed once per Doc.
-        sents = ctx.sentences()
+        sents = ev.sentences()
         _, sent_start, sent_end = sents[bisect_right(sents, (start, float("inf"), 0)) - 1]
         name = self.gaz.country_name(country) if country else " ".join(text.split())
         return Mention(start=s, end=e, text=text, country=country, country_name=name, kind=kind,
                        org=org.text if org is not None else None, source=source,
                        sent_start=sent_start, sent_end=sent_end)
-
-
-class _Context:
-    """What the deciding steps read about one Doc: tokens, folded forms, entities, hits."""
-
-    __slots__ = ("doc", "folded", "ent_at", "hit_at", "_sents")
-
-    def __init__(self, doc, folded, ent_at, hit_at):
-        self.doc, self.folded, self.ent_at, self.hit_at = doc, folded, ent_at, hit_at
-        self._sents = None
-
-    def sentences(self) -> list[tuple[int, int, int]]:
-        """(first token, start char, end char) of each sentence, listed once per Doc."""
-        if self._sents is None:
-            self._sents = [(s.start, s.start_char, s.end_char) for s in self.doc.sents]
-        return self._sents

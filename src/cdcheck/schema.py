@@ -1,13 +1,16 @@
-"""Plain value objects that cross stage boundaries, each with one `to_dict()` every format starts from."""
+"""Plain value objects that cross stage boundaries, each with one `to_dict()` every format starts
+from and a `from_dict()` that reads it back (a JSON report, a worker's answer, a test's fixture)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("name", "alias", "code", "demonym", "capital", "city", "region", "placeholder")
+KINDS = ("name", "alias", "code", "demonym", "capital", "city", "region", "placeholder",
+         "document")
 LABELS = ("blame", "situation", "work", "neutral", "exempt")
 VERDICTS = ("ok", "review", "violation")  # in order of severity
+SEVERITIES = ("info", "warning", "error")  # in order of severity
 
 
 @dataclass
@@ -49,6 +52,12 @@ class Mention:
             "in_org": self.org is not None,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Mention:
+        """The Mention of a `to_dict()` (the organization's name itself is not kept there)."""
+        return cls(d["start"], d["end"], d["text"], d.get("country"), d["country_name"],
+                   d["kind"], org="" if d.get("in_org") else None)
+
 
 @dataclass
 class Location:
@@ -66,10 +75,63 @@ class Location:
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Location:
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """A reviewer's acceptance of a finding: the reason, and where it was written."""
+
+    reason: str
+    line: int | None = None  # the directive's line in the document; None: the configuration
+    origin: str = "directive"  # "directive", or the configuration file's name
+
+    @property
+    def inline(self) -> bool:
+        """Whether the acceptance is written in the document itself (SARIF `inSource`)."""
+        return self.line is not None
+
+    def describe(self) -> str:
+        return f"directive on line {self.line}" if self.inline else f"allow entry in {self.origin}"
+
+
+@dataclass
+class Explanation:
+    """Which signal decided a finding and by how much (Presidio's AnalysisExplanation)."""
+
+    #: The classifier's probability per label, for the mention's own window.
+    scores: dict[str, float] = field(default_factory=dict)
+    decision: str = ""
+    #: The label the speaker's own country was exempted from.
+    exempt_from: str | None = None
+    #: The words of a later sentence that carried an accusation back to the mention.
+    follow_up: str | None = None
+    #: The scores of the mention's own window when a later sentence decided.
+    own_scores: dict[str, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"model": {k: round(v, 4) for k, v in self.scores.items()},
+                             "decision": self.decision}
+        if self.exempt_from is not None:
+            d["exempt_from"] = self.exempt_from
+        if self.own_scores is not None:
+            d["own_sentence"] = {k: round(v, 4) for k, v in self.own_scores.items()}
+        if self.follow_up is not None:
+            d["follow_up"] = self.follow_up
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Explanation:
+        return cls(dict(d.get("model", {})), d.get("decision", ""), d.get("exempt_from"),
+                   d.get("follow_up"), d.get("own_sentence"))
+
 
 @dataclass
 class Finding:
-    """A mention with its label, severity, the reason and a suggested rewrite."""
+    """A mention with its label, severity, the reason and a suggested rewrite: built complete,
+    once, by the Checker."""
 
     mention: Mention
     label: str
@@ -78,16 +140,22 @@ class Finding:
     sentence: str
     message: str
     suggestion: str | None = None
-    #: Which signal decided and by how much (model scores, exemption, accepted directive).
-    explanation: dict[str, Any] = field(default_factory=dict)
+    explanation: Explanation = field(default_factory=Explanation)
     location: Location | None = None
-    accepted: str | None = None  # the reason given when a reviewer accepted this finding
+    accepted: Acceptance | None = None
 
     def __post_init__(self) -> None:
         if self.label not in LABELS:
             raise ValueError(f"unknown label {self.label!r}")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"confidence {self.confidence} outside [0, 1]")
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the label is one the rule objects to (a severity above info)."""
+        return self.severity != "info"
 
     @property
     def counts(self) -> bool:
@@ -103,13 +171,28 @@ class Finding:
             sentence=self.sentence,
             message=self.message,
             suggestion=self.suggestion,
-            explanation=self.explanation,
+            explanation=self.explanation.to_dict(),
         )
+        if self.accepted is not None:
+            d["explanation"]["accepted_by"] = self.accepted.describe()
         if self.location is not None:
             d["location"] = self.location.to_dict()
         if self.accepted is not None:
-            d["accepted"] = self.accepted
+            d["accepted"] = self.accepted.reason
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        explanation = Explanation.from_dict(d.get("explanation", {}))
+        accepted = None
+        if d.get("accepted") is not None:
+            by = d.get("explanation", {}).get("accepted_by", "")
+            line = int(by.rsplit(" ", 1)[-1]) if by.startswith("directive on line ") else None
+            origin = by.removeprefix("allow entry in ") if line is None and by else "directive"
+            accepted = Acceptance(d["accepted"], line, origin)
+        return cls(Mention.from_dict(d), d["label"], d["severity"], d["confidence"], d["sentence"],
+                   d["message"], d.get("suggestion"), explanation,
+                   Location.from_dict(d["location"]) if d.get("location") else None, accepted)
 
 
 @dataclass
@@ -122,7 +205,9 @@ class DocumentReport:
     findings: list[Finding] | None = None  # None: mentions only, not classified
     verdict: str | None = None
     error: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+    speaker_country: str | None = None
+    #: The acceptances the document's directives and the configuration made (their to_dict()s).
+    directives: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -137,8 +222,23 @@ class DocumentReport:
             return d
         d["verdict"] = self.verdict
         d["findings"] = [f.to_dict() for f in self.findings]
-        d.update(self.meta)
+        if self.speaker_country:
+            d["speaker_country"] = self.speaker_country
+        if self.directives:
+            d["directives"] = self.directives
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], text: str = "") -> DocumentReport:
+        """The report of a `to_dict()` (the statement's text is never in it: pass it if known)."""
+        if "error" in d:
+            return cls(d["source"], error=d["error"])
+        if "findings" not in d:
+            return cls(d["source"], text, [Mention.from_dict(m) for m in d.get("mentions", [])])
+        findings = [Finding.from_dict(f) for f in d["findings"]]
+        return cls(d["source"], text, [f.mention for f in findings], findings, d.get("verdict"),
+                   speaker_country=d.get("speaker_country"),
+                   directives=list(d.get("directives", [])))
 
 
 def worst_verdict(verdicts) -> str:

@@ -34,7 +34,9 @@ MAX_NAME = 200
 
 
 def _holder():
-    return current_app.extensions["cdcheck"]
+    from .engine import get_engine
+
+    return get_engine()
 
 
 def _require_token() -> None:
@@ -95,8 +97,8 @@ def check():
     if speaker is not None and not isinstance(speaker, str):
         raise ApiError(400, "invalid_request", '"speaker_country" must be a string')
     holder = _holder()
-    speaker = holder.get().resolve_country(speaker)  # BadOption (400) before any reading
-    report = holder.check(load_bytes(data, source, suffix), speaker)
+    options = holder.get().options(speaker)  # BadOption (400) before any reading
+    report = holder.check(load_bytes(data, source, suffix), options)
     current_app.logger.info("check: verdict %s, %d findings, %d characters",
                             report.verdict, len(report.findings or []), len(report.text))
     body: dict[str, Any] = {"tool": "cdcheck", "version": __version__,

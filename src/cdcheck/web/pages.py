@@ -25,7 +25,9 @@ def countries(rules_dir: Path) -> list[tuple[str, str]]:
 @bp.get("/")
 def index():
     """The checking page; it works through the API, so it shows the same results."""
-    settings = current_app.extensions["cdcheck"].settings
+    from .engine import get_engine
+
+    settings = get_engine().settings
     limit = min(current_app.config["MAX_CONTENT_LENGTH"] or MAX_BYTES, MAX_BYTES)
     return render_template(
         "index.html",

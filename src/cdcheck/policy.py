@@ -1,0 +1,197 @@
+"""The policy as typed data, read in one place: `labels.toml` (what each label means for the user)
+and `policy.toml` (how mentions are found). Nothing else in the package opens these files."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+from .normalize import fold
+from .schema import LABELS, VERDICTS
+
+LABELS_FILE = "labels.toml"
+POLICY_FILE = "policy.toml"
+
+
+def _read(path: Path) -> dict:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+# --------------------------------------------------------------------------- labels.toml
+
+
+@dataclass(frozen=True)
+class SarifRule:
+    """How SARIF (GitHub code scanning) names and explains a label that fails a check."""
+
+    name: str
+    short: str
+    full: str
+    help: str
+    help_markdown: str
+
+
+@dataclass(frozen=True)
+class LabelRule:
+    """What a label means for the user: how severe, which verdict, and the message shown."""
+
+    label: str
+    severity: str
+    verdict: str
+    message: str
+    sarif: SarifRule | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the label moves a document's verdict (the rule objects to it)."""
+        return self.verdict != "ok"
+
+
+@dataclass(frozen=True)
+class LabelPolicy:
+    """Everything the verdict and suggestion stages read from rules/labels.toml."""
+
+    labels: Mapping[str, LabelRule]
+    blame_min: float
+    situation_min: float
+    suggest: Mapping[str, str]
+    #: The message of a mention made blame by a later sentence (followup.py).
+    follow_up_message: str
+
+    def rule(self, label: str) -> LabelRule:
+        return self.labels[label]
+
+    @property
+    def flagged(self) -> tuple[str, ...]:
+        """The labels that move a verdict, worst first ("blame", "situation"): the ones a
+        reviewer may accept, a rewrite is offered for, and SARIF reports."""
+        counting = [r for r in self.labels.values() if r.counts]
+        return tuple(r.label for r in sorted(counting, key=lambda r: -VERDICTS.index(r.verdict)))
+
+    def verdict_of(self, label: str) -> str:
+        return self.labels[label].verdict
+
+
+@lru_cache(maxsize=4)
+def load_label_policy(rules_dir: Path) -> LabelPolicy:
+    """The policy in `rules_dir`/labels.toml, read once per process."""
+    raw = _read(Path(rules_dir) / LABELS_FILE)
+    labels = {}
+    for name, spec in raw["labels"].items():
+        sarif = SarifRule(**spec["sarif"]) if "sarif" in spec else None
+        labels[name] = LabelRule(name, spec["severity"], spec["verdict"], spec["message"], sarif)
+    missing = set(LABELS) - set(labels)
+    if missing:
+        raise ValueError(f"rules/labels.toml lacks labels {sorted(missing)}")
+    for rule in labels.values():
+        if rule.counts and rule.sarif is None:
+            raise ValueError(f"rules/labels.toml: [labels.{rule.label}.sarif] is missing")
+    d = raw["decision"]
+    return LabelPolicy(MappingProxyType(labels), float(d["blame_min"]), float(d["situation_min"]),
+                       MappingProxyType(dict(raw["suggest"])), raw["follow_up"]["message"])
+
+
+# --------------------------------------------------------------------------- policy.toml
+
+
+def _folded(words) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+@dataclass(frozen=True)
+class CityPolicy:
+    """Which GeoNames cities enter the gazetteer, and which of them need confirmation."""
+
+    min_population: int
+    confirm_below: int
+    common_word_zipf: float
+
+
+@dataclass(frozen=True)
+class MentionPolicy:
+    """How the gazetteer is built and how the finder decides: rules/policy.toml, typed and folded.
+
+    Word lists are folded (`normalize.fold`) once here, so the finder compares folded tokens.
+    """
+
+    title_case_only: frozenset[str]
+    confirm_names: frozenset[str]
+    locatives: frozenset[str]
+    place_prepositions: frozenset[str]
+    person_override: frozenset[str]
+    person_before: frozenset[str]
+    person_after: frozenset[str]
+    person_nouns: frozenset[str]  # singular forms
+    confirm_labels: frozenset[str]
+    veto_labels: frozenset[str]
+    ner_labels: frozenset[str]
+    container_labels: frozenset[str]
+    language_cues: frozenset[str]
+    language_names: frozenset[str]
+    language_after_cue: frozenset[str]
+    water_before: frozenset[tuple[str, ...]]
+    water_after: frozenset[str]
+    placeholder_heads: tuple[tuple[str, ...], ...]  # longest first
+    placeholder_lower: frozenset[str]
+    placeholder_never: frozenset[str]
+    generic_words: frozenset[str]
+    region_common_word_zipf: float
+    cities: CityPolicy
+    #: Ambiguous names: surface -> (default ISO3, alternatives...).
+    resolve: Mapping[str, tuple[str, ...]]
+    #: Words that make "Georgia" the US state (as written; the finder decides how to match).
+    georgia_us_context: tuple[str, ...]
+
+    @classmethod
+    def from_toml(cls, raw: dict) -> MentionPolicy:
+        conf, lang, water = raw["confirm"], raw.get("language", {}), raw.get("water", {})
+        ph, regions, cities = raw["placeholders"], raw.get("regions", {}), raw["cities"]
+        heads = sorted((tuple(fold(w) for w in h.split()) for h in ph["heads"]), key=len,
+                       reverse=True)
+        resolve = raw.get("resolve", {})
+        return cls(
+            title_case_only=_folded(raw["case"]["title_case_only"]),
+            confirm_names=_folded(conf["names"]),
+            locatives=_folded(conf["locatives"]),
+            place_prepositions=_folded(conf.get("place_prepositions", conf["locatives"])),
+            person_override=_folded(conf.get("person_override", ())),
+            person_before=_folded(conf.get("person_before", ())),
+            person_after=_folded(conf.get("person_after", ())),
+            person_nouns=frozenset(_singular(fold(w)) for w in conf.get("person_nouns", ())),
+            confirm_labels=frozenset(conf["confirm_labels"]),
+            veto_labels=frozenset(conf["veto_labels"]),
+            ner_labels=frozenset(conf["ner_labels"]),
+            container_labels=frozenset(conf.get("container_labels", ["ORG"])),
+            language_cues=_folded(lang.get("cues", ())),
+            language_names=_folded(lang.get("names", ())),
+            language_after_cue=_folded(lang.get("after_cue", ())),
+            water_before=frozenset(tuple(fold(w) for w in h.split())
+                                   for h in water.get("before", ())),
+            water_after=_folded(water.get("after", ())),
+            placeholder_heads=tuple(heads),
+            placeholder_lower=frozenset(ph["lowercase_letters"]),
+            placeholder_never=frozenset(ph.get("never_letters", ())),
+            generic_words=_folded(regions.get("generic_words", ())),
+            region_common_word_zipf=float(regions.get("common_word_zipf", 5.5)),
+            cities=CityPolicy(int(cities["min_population"]), int(cities["confirm_below"]),
+                              float(cities["common_word_zipf"])),
+            resolve=MappingProxyType({
+                surface: tuple(c.strip() for c in value.split("|") if c.strip())
+                for surface, value in resolve.items() if isinstance(value, str)}),
+            georgia_us_context=tuple(resolve.get("Georgia_us_context", ())),
+        )
+
+
+@lru_cache(maxsize=4)
+def load_mention_policy(rules_dir: Path) -> MentionPolicy:
+    """The mention-finding policy in `rules_dir`/policy.toml, read once per process."""
+    return MentionPolicy.from_toml(_read(Path(rules_dir) / POLICY_FILE))

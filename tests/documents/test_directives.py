@@ -1,0 +1,193 @@
+"""Inline directives: parsing, blanking without moving offsets, scopes, and accepting findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from cdcheck.checker import Checker, CheckOptions
+from cdcheck.config import AllowEntry
+from cdcheck.documents import Document
+from cdcheck.documents.directives import Directive, covering, extract, from_config
+from cdcheck.errors import BadOption
+
+CODES = {"GRC": "GRC", "GR": "GRC", "GREECE": "GRC", "TUR": "TUR", "NOR": "NOR", "NO": "NOR"}
+
+
+def resolve(value: str) -> str:
+    try:
+        return CODES[value.strip().upper()]
+    except KeyError:
+        raise BadOption(f"unknown country {value!r}") from None
+
+
+TEXT = """Intro paragraph about Greece.
+
+<!-- cdcheck: allow GRC "the speaker is Greece, the country under review" -->
+Greece adopted a national action plan.
+Greece also trains prosecutors.
+
+Later, Greece again.
+"""
+
+
+def test_directives_are_blanked_without_moving_offsets():
+    clean, found = extract(TEXT, resolve)
+    assert len(clean) == len(TEXT)
+    assert "cdcheck" not in clean and "<!--" not in clean
+    # Every character outside the comment is where it was.
+    start = TEXT.index("<!--")
+    end = TEXT.index("-->") + 3
+    assert clean[:start] == TEXT[:start] and clean[end:] == TEXT[end:]
+    assert clean[start:end].strip() == ""
+    assert [d.line for d in found] == [3]
+
+
+def test_own_line_directive_covers_the_next_paragraph_only():
+    clean, (d,) = extract(TEXT, resolve)
+    assert d.scope == "next paragraph" and d.countries == {"GRC"}
+    assert d.reason == "the speaker is Greece, the country under review"
+    covered = clean[d.start:d.end]
+    assert covered.startswith("Greece adopted") and "Greece also trains" in covered
+    assert "Later" not in covered and "Intro" not in covered
+    assert d.covers("GRC", clean.index("Greece adopted"))
+    assert not d.covers("GRC", clean.index("Later, Greece"))
+    assert not d.covers("TUR", clean.index("Greece adopted"))
+
+
+def test_inline_directive_covers_its_own_paragraph():
+    text = ('First paragraph on Norway.\n\nNorway adopted a law. <!-- cdcheck: allow NO, TUR '
+            '"reviewed by the Secretariat" -->\nStill the same paragraph.\n\nNext one, Norway.\n')
+    clean, (d,) = extract(text, resolve)
+    assert d.scope == "paragraph" and d.countries == {"NOR", "TUR"}
+    assert d.covers("NOR", clean.index("Norway adopted"))
+    assert d.covers("NOR", clean.index("Still"))
+    assert not d.covers("NOR", clean.index("First paragraph on Norway") + 20)
+    assert not d.covers("NOR", clean.index("Next one"))
+
+
+def test_allow_file_star_and_placeholders():
+    text = ("<!-- cdcheck: allow-file X \"the Guide's own example\" -->\nCountry X failed.\n\n"
+            "<!-- cdcheck: allow * “anything here” -->\nAll of it.\n")
+    _, (whole, star) = extract(text, resolve)
+    assert whole.scope == "file" and whole.countries == {"X"}
+    assert whole.start == 0 and whole.end == len(text)
+    assert star.countries == {"*"} and star.covers("NOR", text.index("All of it"))
+
+
+@pytest.mark.parametrize("comment,words", [
+    ('<!-- cdcheck: allow GRC -->', "cannot read"),
+    ('<!-- cdcheck: allow GRC "" -->', "needs a reason"),
+    ('<!-- cdcheck: alow GRC "typo" -->', "cannot read"),
+    ('<!-- cdcheck: allow ATLANTIS "no such country" -->', "unknown country"),
+    ('<!-- cdcheck: allow  "no country" -->', "no country named"),
+])
+def test_malformed_directives_are_errors_naming_the_line(comment, words):
+    with pytest.raises(BadOption, match=words) as exc:
+        extract(f"Line one.\n{comment}\nGreece.\n", resolve, "s.md")
+    assert "s.md: line 2" in str(exc.value)
+
+
+def test_other_html_comments_are_left_alone():
+    text = "<!-- a note for editors -->\nText about Peru.\n"
+    clean, found = extract(text, resolve)
+    assert clean == text and found == []
+
+
+class _Fixed:
+    """A classifier that gives every mention the same scores (the acceptance is under test)."""
+
+    classes = ("blame", "situation", "work", "neutral")
+
+    def __init__(self, probs):
+        self.probs = probs
+
+    def predict(self, inputs, batch_size=32):
+        return [dict(self.probs) for _ in inputs]
+
+
+BLAME = {"blame": 0.9, "situation": 0.05, "work": 0.03, "neutral": 0.02}
+WORK = {"blame": 0.02, "situation": 0.03, "work": 0.9, "neutral": 0.05}
+
+
+@pytest.fixture(scope="module")
+def blaming(checker):
+    return Checker(checker.settings, nlp=checker.nlp, gazetteer=checker.gazetteer,
+                   classifier=_Fixed(BLAME))
+
+
+def _findings(report, *surfaces):
+    return [next(f for f in report.findings if report.text[f.mention.start:].startswith(s))
+            for s in surfaces]
+
+
+def test_accepted_findings_are_marked_and_the_verdict_recomputed(blaming):
+    report = blaming.check_document(Document("s.md", TEXT, "md"))
+    f, later = _findings(report, "Greece adopted", "Greece again")
+    assert f.accepted.reason == "the speaker is Greece, the country under review"
+    assert f.counts is False and f.to_dict()["explanation"]["accepted_by"] == "directive on line 3"
+    assert f.to_dict()["accepted"] == f.accepted.reason and f.label == "blame"  # still visible
+    assert later.accepted is None and later.counts  # outside the directive's paragraph
+    assert report.verdict == "violation"
+    assert report.to_dict()["directives"] == [{
+        "countries": ["GRC"], "reason": "the speaker is Greece, the country under review",
+        "scope": "next paragraph", "accepted": 2, "line": 3}]
+
+
+def test_a_directive_over_every_flagged_mention_makes_the_document_ok(blaming):
+    text = "<!-- cdcheck: allow-file GRC \"reviewed\" -->\nGreece failed. Greece again.\n"
+    report = blaming.check_document(Document("s.md", text, "md"))
+    assert report.findings and all(not f.counts for f in report.findings)
+    assert report.verdict == "ok"
+
+
+def test_allowed_labels_are_never_marked_accepted(checker):
+    working = Checker(checker.settings, nlp=checker.nlp, gazetteer=checker.gazetteer,
+                      classifier=_Fixed(WORK))
+    report = working.check_document(Document("s.md", TEXT, "md"))
+    assert report.findings and all(f.accepted is None for f in report.findings)
+    assert report.to_dict()["directives"][0]["accepted"] == 0
+
+
+def test_directives_are_read_only_in_text_formats(blaming):
+    text = "<!-- cdcheck: allow-file GRC \"reviewed\" -->\nGreece failed.\n"
+    report = blaming.check_document(Document("s.docx", text, "docx"))
+    assert any(f.counts for f in report.findings)
+
+
+def test_config_entries_become_file_wide_directives(tmp_path):
+    entries = (AllowEntry(["statements/*.md"], ["GRC"], "reviewed"),)
+    (d,) = from_config(entries, str(tmp_path / "statements" / "a.md"), 40, tmp_path, resolve)
+    assert (d.start, d.end, d.scope, d.line, d.countries) == (0, 40, "file", None, {"GRC"})
+    assert from_config(entries, str(tmp_path / "other" / "a.md"), 40, tmp_path, resolve) == []
+    assert from_config(entries, "<stdin>", 40, tmp_path, resolve) == []
+
+
+def test_config_directive_reports_its_origin(blaming):
+    options = CheckOptions(allow=(AllowEntry(["*.md"], ["GRC"], "reviewed"),))
+    report = blaming.check_document(Document("s.md", "Greece failed.", "md"), options)
+    (f,) = report.findings
+    assert f.to_dict()["explanation"]["accepted_by"] == "allow entry in the configuration file"
+    assert report.to_dict()["directives"][0]["origin"] == "the configuration file"
+
+
+def test_covering_picks_the_first_directive_that_applies():
+    a = Directive(frozenset({"GRC"}), "a", 0, 10)
+    b = Directive(frozenset({"*"}), "b", 0, 100)
+    assert covering([a, b], "GRC", 5) is a
+    assert covering([a, b], "GRC", 50) is b
+    assert covering([a], "NOR", 5) is None
+
+
+@pytest.mark.slow
+def test_directive_in_a_real_check(checker):
+    """End to end with the model: the directive text itself is never a mention."""
+    text = ("Thank you, Chair.\n\n"
+            "<!-- cdcheck: allow-file NOR \"Norway speaks as the country under review\" -->\n"
+            "Norway has failed to protect victims, and its police routinely detain them.\n")
+    report = checker.check(text, "s.md")
+    assert all("cdcheck" not in f.sentence for f in report.findings)
+    # "Norway" inside the directive is never a mention: only the statement's own are found.
+    assert report.findings and all(f.mention.start > text.index("-->") for f in report.findings)
+    assert {f.mention.country for f in report.findings} == {"NOR"}
+    counted = [f for f in report.findings if f.counts and f.flagged]
+    assert counted == [] and report.verdict == "ok"
