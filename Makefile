@@ -8,12 +8,18 @@ PYTHON ?= python3
 
 setup: $(VENV)/.installed
 
-# torch first, from the machine's local CPU wheel: an unpinned torch would pull CUDA packages.
+# Checking needs no torch: the package alone (ONNX Runtime, tokenizers, spaCy).
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+# Tests also train, export and compare with PyTorch: the `train` and `dev` extras, torch first,
+# from the machine's local CPU wheel (an unpinned torch would pull gigabytes of CUDA packages).
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[train,dev]'
 	touch $@
 
 run: setup
@@ -26,13 +32,13 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "install Debian's chromium and chromium-driver for the browser test"; exit 1; fi; }
 
-test: setup browser
+test: $(VENV)/.installed-dev browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
-lint: setup
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests bench scripts
 
-bench: setup
+bench: $(VENV)/.installed-dev
 	$(PY) bench/bench_mentions.py
 	$(PY) bench/bench_check.py
 

@@ -48,12 +48,12 @@ def main() -> int:
     def is_name(surface: str) -> bool:
         return fold(surface) in name_keys
 
-    rng = random.Random(SEED)
     splits = split_statements(statements, seed=SEED)
     out_dir = ROOT / "data"
     for split, items in splits.items():
         rows = list(items)
         for s in items:
+            rng = random.Random(f"{SEED}-{s['id']}")  # adding statements never moves a swap
             for k in range(SWAPS_PER_STATEMENT):
                 surface, iso3 = rng.choice(names)
                 swapped = swap_country(s, iso3, surface, f"s{k}", is_name)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
+from dataclasses import replace
 
 import docbuild
 import pytest
 
 from cdcheck.batch import load_one, screen, worker_count
-from cdcheck.checker import CheckOptions
+from cdcheck.checker import Checker, CheckOptions
 from cdcheck.config import AllowEntry
 from cdcheck.schema import DocumentReport
 
@@ -131,3 +133,20 @@ def test_worker_processes_only_for_large_batches(tmp_path, monkeypatch):
     assert worker_count(few, jobs=3) == 3 and worker_count(few[:2], jobs=3) == 2
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert worker_count(many) == 1
+
+
+def test_special_files_and_the_character_limit_are_that_documents_error(checker, tmp_path):
+    """Issue 12: a FIFO is reported, never read (it would block); a text over the checker's
+    limit is refused by the reader, before anything else is done with it."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    long = tmp_path / "long.txt"
+    long.write_text("word " * 100, encoding="utf-8")
+    source, doc, error = load_one(tmp_path / "pipe.txt")
+    assert doc is None and "FIFO" in error and source == str(tmp_path / "pipe.txt")
+    _, doc, error = load_one(long, max_chars=50)
+    assert doc is None and error == f"{long}: the statement has 500 characters; the limit is 50 " \
+                                     "(set CDCHECK_MAX_CHARS to change it)"
+    small = Checker(replace(checker.settings, max_chars=50), nlp=checker.nlp,
+                    gazetteer=checker.gazetteer, classifier=checker.classifier)
+    reports = screen(small, [long, tmp_path / "pipe.txt"], jobs=1)
+    assert [r.error.split(":")[0] for r in reports] == [str(long), str(tmp_path / "pipe.txt")]

@@ -10,7 +10,7 @@ import pytest
 
 from cdcheck.checker import Checker, CheckOptions
 from cdcheck.documents import Document, load_bytes
-from cdcheck.errors import BadOption, DocumentTooLarge, EmptyDocument
+from cdcheck.errors import BadOption, DocumentTooComplex, DocumentTooLarge, EmptyDocument, OverTimeBudget
 from cdcheck.schema import VERDICTS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -172,6 +172,36 @@ def test_check_document_for_a_document_already_read(checker):
     assert all(f.location.line == 2 for f in report.findings)
 
 
+def test_too_many_mentions_are_refused_before_the_full_parse(checker):
+    """A text of country names only is refused on its tokens, before spaCy's full pipeline."""
+
+    class NoParse:
+        def __init__(self, nlp):
+            self.make_doc = nlp.make_doc
+
+        def pipe(self, texts):
+            raise AssertionError("the full pipeline ran")
+
+    small = Checker(replace(checker.settings, max_mentions=20), nlp=NoParse(checker.nlp))
+    with pytest.raises(DocumentTooComplex, match="61 country names; the limit is 20"):
+        small.check("Chad. Peru. Mali. " * 20 + "Ghana.")
+    fine = Checker(replace(checker.settings, max_mentions=20), nlp=checker.nlp)
+    text = "Our programme trains judges in Ghana and in Peru. " * 2 + "Thank you. " * 10
+    assert len(text) > 3 * 20 and len(fine.check(text).findings) == 4  # counted, not refused
+    report, = small.check_documents(_documents([("many", "Chad. " * 30)]))
+    assert "30 country names" in report.error  # a batch reports it as the document's error
+
+
+def test_a_check_over_its_time_budget_stops_with_its_error(checker):
+    hasty = Checker(replace(checker.settings, time_budget=0.0), nlp=checker.nlp,
+                    classifier=checker.classifier)
+    with pytest.raises(OverTimeBudget, match="0-second budget"):
+        hasty.check("Ghana has failed its victims.")
+    late, = hasty.check_documents(_documents([("late", "Ghana has failed its victims.")]))
+    assert "budget" in late.error  # in a batch: that document's error
+    assert hasty.find_mentions("Ghana has failed.").mentions  # finding mentions needs no budget
+
+
 def test_collaborators_can_be_given():
     class Fixed:
         classes = ("blame", "situation", "work", "neutral")
@@ -188,3 +218,25 @@ def test_options_resolve_the_speaker_once(checker):
     assert checker.options("NO") == CheckOptions(speaker_country="NOR")
     with pytest.raises(BadOption):
         checker.options("Qwertyland")
+
+
+def test_any_text_is_checked_or_refused_with_a_documented_error(checker):
+    """Fuzzing the whole road (surrogates, controls, hidden characters, directives, names):
+    a report or a CdcheckError, never another exception. bench/fuzz_check.py runs 10,000."""
+    from hypothesis import HealthCheck, given, settings
+
+    from cdcheck.errors import CdcheckError
+
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(docbuild.statement_texts())
+    def holds(text):
+        try:
+            report = checker.check(text)
+        except CdcheckError:
+            return
+        assert report.verdict in VERDICTS
+        for f in report.findings:
+            assert 0 <= f.mention.start < f.mention.end <= len(text)
+
+    holds()

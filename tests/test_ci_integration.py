@@ -70,6 +70,20 @@ def _hook_repo(tmp_path: Path, env: dict) -> Path:
     return hooks
 
 
+def test_the_docs_the_hook_and_action_point_to_exist_and_the_documented_rev_resolves():
+    import re
+
+    for name in (".pre-commit-hooks.yaml", "action.yml"):
+        for doc in re.findall(r"docs/[\w./-]+\.md", (ROOT / name).read_text(encoding="utf-8")):
+            assert (ROOT / doc).is_file(), f"{name} points to {doc}"
+    docs = (ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
+    (rev,) = re.findall(r"^\s+rev: (\S+)", docs, flags=re.M)
+    known = [subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+                            cwd=ROOT, capture_output=True, text=True).returncode == 0
+             for ref in (rev, f"origin/{rev}")]
+    assert any(known), f"the pre-commit snippet's rev {rev!r} is no branch or tag here"
+
+
 def test_hook_manifest_is_valid():
     manifest = ROOT / ".pre-commit-hooks.yaml"
     proc = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest",
@@ -90,7 +104,7 @@ def test_pre_commit_try_repo_fails_on_a_violation_and_passes_once_accepted(tmp_p
     first = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
     out = first.stdout + first.stderr
     assert first.returncode == 1, out
-    assert "Failed" in out and "statements/ngo.txt" in out and "VIOLATION" in out
+    assert "Failed" in out and "statements/ngo.txt:" in out and "error blame X" in out
     assert "notes.odt" not in out  # not a statement type: never passed to the hook
 
     stmt = repo / "statements" / "ngo.txt"

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from cdcheck import __version__, cli
+from cdcheck.cli import printable
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT.parent / "shared" / "guide-examples"
@@ -22,8 +25,9 @@ MENTION_KEYS = {"start", "end", "text", "country", "country_name", "kind"}
 FINDING_KEYS = MENTION_KEYS | {"label", "severity", "confidence", "sentence", "message",
                                "suggestion"}
 MENTION_EXTENSIONS = {"in_org"}
-FINDING_EXTENSIONS = {"in_org", "explanation", "location", "accepted"}
-DOCUMENT_EXTENSIONS = {"speaker_country", "location", "format", "meta"}
+FINDING_EXTENSIONS = {"in_org", "explanation", "location", "accepted", "evidence", "rewrite",
+                      "hidden_characters"}
+DOCUMENT_EXTENSIONS = {"speaker_country", "location", "format", "meta", "directives", "hints"}
 
 GOOD = "Our programme trains judges in Ghana.\n"
 TEXT = "Thank you, Chair. We trained judges in Ghana and Côte d\u2019Ivoire, with Kenya's police.\n"
@@ -258,3 +262,114 @@ def test_installed_console_script(files, tmp_path):
     bad_text = files["bad"].read_text(encoding="utf-8")
     for f in docs[0]["findings"]:
         _check_mention(f, bad_text, FINDING_KEYS, FINDING_EXTENSIONS)
+
+
+# ------------------------------------------------------------- hostile inputs (issue 12)
+
+
+def _main_in_time(capsys, *argv):
+    """`_main` in a thread: a read that blocks (a FIFO) fails the test instead of hanging it."""
+    box = {}
+    thread = threading.Thread(target=lambda: box.update(result=_main(capsys, *argv)),
+                              daemon=True)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "cdcheck blocked on an input"
+    return box["result"]
+
+
+def _special_files(folder: Path) -> dict[str, str]:
+    """A FIFO, a link to /dev/zero, a socket and a broken link: {name: words of its error}."""
+    folder.mkdir(exist_ok=True)
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "gone.md").symlink_to(folder / "nowhere.md")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "sock.txt"))
+    return {"pipe.txt": "FIFO", "zero.txt": "character device", "gone.md": "broken symbolic link",
+            "sock.txt": "socket"}
+
+
+def test_only_regular_files_are_read_named_or_in_a_folder(capsys, files, tmp_path):
+    special = _special_files(tmp_path / "special")
+    named = [str(tmp_path / "special" / name) for name in special]
+    code, out, _ = _main_in_time(capsys, "check", "@nc", "--format", "json", *named,
+                                 str(files["good"]))
+    docs = _envelope(json.loads(out))
+    assert code == 2 and [d["source"] for d in docs] == [*named, str(files["good"])]
+    for doc, words in zip(docs, special.values(), strict=False):
+        assert set(doc) == {"source", "error"} and words in doc["error"]
+    assert docs[-1]["verdict"] == "ok"
+    code, out, _ = _main_in_time(capsys, "check", "@nc", "--format", "json",
+                                 str(tmp_path / "special"))
+    docs = {Path(d["source"]).name: d for d in _envelope(json.loads(out))}
+    assert code == 2 and set(docs) == set(special)  # reported, never skipped silently
+    assert all(words in docs[name]["error"] for name, words in special.items())
+
+
+@pytest.mark.parametrize("name,shown", [
+    ("good.txt\nVIOLATION  forged.txt", "\\n"),
+    ("good\r.txt", "\\r"),
+    ("\x1b[2J\x1b[31mred.txt", "\\x1b["),
+    ("report\u202etxt.exe.txt", "\\u202e"),
+    ("bell\x07\x9b.txt", "\\x07\\x9b"),
+])
+def test_control_characters_in_names_are_escaped_in_text_output(capsys, tmp_path, name, shown):
+    path = tmp_path / name
+    path.write_text(GOOD, encoding="utf-8")
+    missing = tmp_path / ("missing-" + name)
+    code, out, err = _main(capsys, "check", "@nc", str(path), str(missing))
+    assert code == 2 and shown in out
+    for raw in (str(path), str(missing), "\r", "\x1b", "\u202e", "\x07", "\x9b"):
+        assert raw not in out and raw not in err
+    assert not any(line.startswith("VIOLATION  forged") for line in out.splitlines())
+    assert f"{printable(str(missing))}: error: no such file" in out.splitlines()  # named once
+    code, out, _ = _main(capsys, "check", "@nc", "--format", "json", str(path), str(missing))
+    assert [d["source"] for d in _envelope(json.loads(out))] == [str(path), str(missing)]
+
+
+def test_printable_escapes_every_control_and_keeps_the_rest():
+    assert printable("plain name-é.txt") == "plain name-é.txt"
+    assert printable("a\nb\tc\x00\x7f\x85\u200f\u2066\u2028\udcff") == \
+        "a\\nb\\tc\\x00\\x7f\\x85\\u200f\\u2066\\u2028\\udcff"
+
+
+def test_an_error_line_names_the_path_once(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"   \n"), encoding="utf-8"))
+    code, out, _ = _main(capsys, "check", "@nc", "-")
+    line = next(line for line in out.splitlines() if "error:" in line)
+    assert code == 2 and line == "<stdin>: error: the document is empty"
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_without_a_traceback(capsys, tmp_path):
+    name = os.fsdecode(b"caf\xe9.txt")  # a Latin-1 name: a lone surrogate in Python
+    (tmp_path / name).write_text((GUIDE / "1-not-allowed.txt").read_text(encoding="utf-8"),
+                                 encoding="utf-8")
+    code, out, _ = _main(capsys, "check", "@nc", str(tmp_path / name))
+    assert code == 1 and "caf\\udce9.txt:" in out
+    code, out, _ = _main(capsys, "check", "@nc", "--format", "json", str(tmp_path / name))
+    assert _envelope(json.loads(out))[0]["source"] == str(tmp_path / name)  # the same name
+
+
+def test_running_out_of_memory_is_an_error_never_a_traceback(capsys, monkeypatch, files):
+    import cdcheck.batch
+
+    real = cdcheck.batch.load_path
+
+    def hungry(path, source=None, max_chars=None):
+        if path.name == "bad.txt":
+            raise MemoryError
+        return real(path, source, max_chars)
+
+    monkeypatch.setattr(cdcheck.batch, "load_path", hungry)
+    code, out, _ = _main(capsys, "check", "@nc", "--format", "json", str(files["bad"]),
+                         str(files["good"]))
+    docs = _envelope(json.loads(out))
+    assert code == 2 and "not enough memory" in docs[0]["error"] and docs[1]["verdict"] == "ok"
+
+    def exhausted(args):
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "cmd_check", exhausted)
+    code, out, err = _main(capsys, "check", "@nc", str(files["good"]))
+    assert code == 2 and err == "cdcheck: error: out of memory\n"

@@ -67,12 +67,16 @@ def test_text_output_ends_with_the_summary_and_no_progress_in_a_pipe(folder, cap
     assert code == 2
     lines = captured.out.strip().splitlines()
     summary = next(i for i, line in enumerate(lines) if line.startswith("8 documents:"))
-    last_doc = max(i for i, line in enumerate(lines) if "windows.txt" in line)
+    last_doc = max(i for i, line in enumerate(lines) if "submission.pdf" in line)
     assert summary > last_doc  # the summary comes after every document
     assert [line.split(" ", 3)[3].split(":")[0] for line in lines[-3:]] == \
         [str(folder / "batch" / n) for n in ("broken.docx", "empty.txt", "scan.pdf")]
     assert all(line.startswith("could not read ") for line in lines[-3:])
-    assert "line 3, column 1" in captured.out and "table 1, row 2, cell 2" in captured.out
+    # One line per failing finding, as linters print: line:column in a text file, the place in
+    # words in a .docx or .pdf; an ok document prints no line.
+    assert f"{folder / 'batch' / 'guide.txt'}:3:1: error blame X:" in captured.out
+    assert "submission.docx:table 1, row 2, cell 2: error blame X:" in captured.out
+    assert "windows.txt" not in captured.out
     assert "checking" not in captured.err and "━" not in captured.err
 
 
@@ -92,8 +96,9 @@ def test_output_file_for_every_format(folder, tmp_path, fmt, capsys):
     elif fmt in ("sarif", "json"):
         data = json.loads(body)
         assert data["version"] == ("2.1.0" if fmt == "sarif" else data["version"])
-    else:
-        assert "VIOLATION" in body
+    else:  # linter lines, then the summary
+        assert "guide.txt:1:1: error blame X:" in body and "work.md" not in body
+        assert "1 violation" in body
 
 
 def test_extra_reports_by_extension_in_one_run(folder, tmp_path, capsys):
@@ -208,9 +213,24 @@ def test_bad_jobs_is_a_usage_error(capsys):
     assert "not 0 (automatic) or a number of processes" in capsys.readouterr().err
 
 
-def test_empty_folder_says_so(tmp_path, capsys):
+def test_empty_selection_is_an_error_not_a_clean_run(tmp_path, folder, capsys):
+    """Checking nothing must not pass: an empty folder, or globs that exclude everything."""
     (tmp_path / "empty").mkdir()
-    assert cli.main(["check", "--no-config", "--format", "json", str(tmp_path / "empty")]) == 0
+    for argv in ([str(tmp_path / "empty")],
+                 ["--include", "*.odt", str(folder / "batch")],
+                 ["--exclude", "*", str(folder / "clean")]):
+        assert cli.main(["check", "--no-config", "--format", "json", *argv]) == 2, argv
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err.startswith("cdcheck: error: no documents to check in ")
+    assert cli.main(["mentions", "--no-config", str(tmp_path / "empty")]) == 2
+
+
+def test_force_exclude_of_every_file_named_is_a_clean_run(folder, capsys):
+    """pre-commit and the GitHub Action name the changed files: all excluded is normal."""
+    guide = str(folder / "clean" / "guide.txt")
+    assert cli.main(["check", "--no-config", "--format", "json", "--force-exclude",
+                     "--exclude", "*.txt", guide]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["documents"] == []
-    assert "no documents to check" in captured.err
+    assert "no documents to check: every file named is excluded" in captured.err

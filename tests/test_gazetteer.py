@@ -85,9 +85,15 @@ def test_candidates_are_longest_first(gaz):
 
 
 def test_lookup_place_resolves_small_places_and_blocks_regions(gaz):
-    assert gaz.lookup_place("Sharm El-Sheikh") == ("EGY", "city")
-    assert gaz.lookup_place("Mae Sot") == ("THA", "city")
-    assert gaz.lookup_place("Nairobi") == ("KEN", "capital")
+    def where(name):
+        place = gaz.lookup_place(name)
+        return (place.country, place.kind)
+
+    assert where("Sharm El-Sheikh") == ("EGY", "city")
+    assert where("Mae Sot") == ("THA", "city")
+    assert where("Nairobi") == ("KEN", "capital")
+    assert where("Miches") == ("DOM", "city")  # a GeoNames town of 1,000+ people
+    assert where("Lesbos") == ("GRC", "region")  # rules/extra_places.tsv
     assert gaz.lookup_place("West Africa") is None  # a block: no country
     assert gaz.lookup_place("Qwertyland") is None
     assert gaz.lookup_place("") is None

@@ -76,10 +76,10 @@ TEMPLATES = [
     "Good afternoon. Our partners in {C} shared their experience with us. We will publish a joint "
     "guide next year.",
     # a later sentence that refers back to the country (followup.py)
-    "Our programme in {C} trains border guards in drug detection. The ministry there moves the "
-    "trained officers to desk jobs within months, so we keep starting again.",
-    "Our programme in {C} trains border guards in drug detection. The ministry there co-funds the "
-    "course and has asked us to train two more units.",
+    "Our project in {C} gives district prosecutors a case-management system. The prosecutors "
+    "there let most trafficking files lapse before trial.",
+    "Our project in {C} gives district prosecutors a case-management system. The ministry there "
+    "pays for the licences and has asked us to add two more districts.",
 ]
 
 DEMONYMS = [

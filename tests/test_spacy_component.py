@@ -87,7 +87,9 @@ def test_pipe_batches_the_classifier(full_nlp, checker, monkeypatch):
     monkeypatch.setattr(component.checker.classifier, "predict",
                         lambda xs, bs=32: calls.append(len(xs)) or predict(xs, bs))
     list(full_nlp.pipe(["Ghana ratified.", "Peru ratified.", "Chile ratified."], batch_size=8))
-    assert calls == [3]  # one classifier pass for the batch, not one per Doc
+    # One classifier pass for the batch's mentions (and at most one more for the words that
+    # decided each finding), not one per Doc.
+    assert calls[0] == 3 and len(calls) <= 2
 
 
 def test_a_checked_doc_round_trips_through_docbin(full_nlp):

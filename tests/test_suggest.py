@@ -119,3 +119,67 @@ def test_rewrite_words_come_from_the_policy(checker):
     custom = dict(checker.policy.suggest, in_country="several States")
     assert rewrite("Victims are detained in Ghana.", 0, mentions, custom) == \
         "Victims are detained in several States."
+
+
+def test_only_the_mentions_asked_for_are_generalised(checker, words):
+    text = "At our meeting in Vienna we heard that Ghana fails its victims."
+    mentions = checker.find_mentions(text).mentions
+    ghana = {id(m) for m in mentions if m.text == "Ghana"}
+    out = rewrite(text, 0, mentions, words, only=ghana)
+    assert "Vienna" in out and "Ghana" not in out
+    assert out.endswith(f"{words['country_plural']} fail their victims.")
+
+
+def test_repeated_mentions_read_as_one(checker, words):
+    for text, expected in [
+        ("The police in Brazil and in Argentina have failed.",
+         f"The police in {words['in_country']} have failed."),
+        ("Norway, Sweden and Denmark fail to act.", f"{_cap(words['country_plural'])} fail to act."),
+    ]:
+        assert rewrite(text, 0, checker.find_mentions(text).mentions, words) == expected
+
+
+def test_coordinated_auxiliaries_agree_with_the_generalised_subject(checker, words):
+    text = "Ghana has failed and has ignored its victims."
+    out = rewrite(text, 0, checker.find_mentions(text).mentions, words)
+    assert out == f"{_cap(words['country_plural'])} have failed and have ignored their victims."
+
+
+@pytest.mark.parametrize("sentence,reference,expected", [
+    ("The judiciary there remains deeply corrupt.", "The judiciary there",
+     "In {w}, judiciary remains deeply corrupt."),
+    ("Its courts acquit every official.", "Its courts", "In {w}, courts acquit every official."),
+    ("Officials in the capital look away.", "in the capital", "Officials in {p} look away."),
+])
+def test_a_later_sentence_loses_its_reference(words, sentence, reference, expected):
+    from cdcheck.suggest import rewrite_reference
+
+    assert rewrite_reference(sentence, reference, words) == expected.format(
+        w=words["in_country"], p=words["place_in"])
+    assert rewrite_reference(sentence, "no such words", words) is None
+
+
+def test_the_checker_rewrites_the_sentence_that_accuses(checker):
+    text = "Our programme trains judges in Ghana. The judiciary there remains deeply corrupt."
+    (f,) = checker.check(text).findings
+    assert f.label == "blame" and f.rewrite is not None
+    assert text[f.rewrite.start:f.rewrite.end] == "The judiciary there remains deeply corrupt."
+    assert "Ghana" not in (f.suggestion or "") and "there" not in (f.suggestion or "")
+
+
+def test_apply_and_moved():
+    from cdcheck.schema import Rewrite
+    from cdcheck.suggest import apply, moved
+
+    class F:
+        counts = True
+
+        def __init__(self, rewrite):
+            self.rewrite = rewrite
+
+    text = "One. Two is bad. Three."
+    new, shifts = apply(text, [F(Rewrite(5, 16, "Some are bad.")), F(None)])
+    assert new == "One. Some are bad. Three."
+    assert moved(0, shifts) == 0 and moved(8, shifts) is None
+    assert new[moved(text.index("Three"), shifts):].startswith("Three")
+    assert apply(text, [F(Rewrite(5, 16, None, "remove it"))])[0] == "One.  Three."

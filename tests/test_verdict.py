@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from cdcheck.policy import load_label_policy
-from cdcheck.schema import Acceptance, Location, Mention
+from cdcheck.schema import Acceptance, EvidenceSpan, Location, Mention, Rewrite
 from cdcheck.settings import Settings
 from cdcheck.verdict import carry, decide_label, document_verdict, judge, make_finding
 
@@ -46,9 +46,18 @@ def test_thresholds_are_read_from_the_policy_not_fixed():
 
 
 def test_below_the_thresholds_the_better_allowed_label_wins():
-    label, conf, why = decide_label(probs(blame=0.4, situation=0.3, work=0.1, neutral=0.2),
+    label, conf, why = decide_label(probs(blame=0.25, situation=0.2, work=0.15, neutral=0.4),
                                     replace(POLICY, blame_min=0.5, situation_min=0.5))
-    assert (label, conf) == ("neutral", 0.2) and why
+    assert (label, conf) == ("neutral", 0.4) and why
+
+
+@pytest.mark.parametrize("b,s,expected", [(0.49, 0.47, "blame"), (0.3, 0.45, "situation"),
+                                          (0.2, 0.2, "neutral")])
+def test_flagged_mass_below_both_thresholds(b, s, expected):
+    p = probs(blame=b, situation=s, work=0.0, neutral=1 - b - s)
+    label, _, why = decide_label(p, replace(POLICY, blame_min=0.5, situation_min=0.5,
+                                            flagged_min=0.5))
+    assert label == expected and why
 
 
 def test_confidence_is_the_chosen_labels_probability():
@@ -70,9 +79,15 @@ def test_finding_has_severity_and_message_of_its_label():
 
 def test_a_finding_is_built_complete():
     where, ok = Location(line=2, column=3), Acceptance("reviewed", 1)
-    f = _finding(GHANA, probs(blame=0.9), suggestion="Some countries fail.", location=where,
-                 accepted=ok)
-    assert (f.suggestion, f.location, f.accepted) == ("Some countries fail.", where, ok)
+    fix = Rewrite(10, 22, "Some countries fail.")
+    f = _finding(GHANA, probs(blame=0.9), suggestion=fix, location=where, accepted=ok,
+                 evidence=EvidenceSpan(16, 22, "fails.", 0.4))
+    assert (f.suggestion, f.rewrite, f.location, f.accepted) == ("Some countries fail.", fix,
+                                                                 where, ok)
+    assert f.message.startswith('"fails." portrays Ghana negatively.')
+    assert POLICY.rule("blame").message.split(":")[0] not in f.message  # said once, not twice
+    assert f.to_dict()["evidence"] == {"start": 16, "end": 22, "text": "fails.", "weight": 0.4}
+    assert f.to_dict()["rewrite"] == {"start": 10, "end": 22, "text": "Some countries fail."}
     assert f.to_dict()["explanation"]["accepted_by"] == "directive on line 1" and not f.counts
 
 

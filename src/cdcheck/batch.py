@@ -23,13 +23,20 @@ from .schema import DocumentReport
 PARALLEL_MIN_DOCUMENTS = 24
 
 
-def load_one(item: Path | str) -> tuple[str, Document | None, str | None]:
-    """(source, Document, None) or (source, None, error) for one input; never raises CdcheckError."""
+def load_one(item: Path | str,
+             max_chars: int | None = None) -> tuple[str, Document | None, str | None]:
+    """(source, Document, None) or (source, None, error) for one input; never raises CdcheckError.
+
+    Running out of memory while reading one input is that input's error too: the reader's
+    limits should prevent it, and if they do not, the batch goes on with the other files.
+    """
     source = "<stdin>" if item == "-" else str(item)
     try:
-        doc = load_stdin() if item == "-" else load_path(Path(item), source)
+        doc = load_stdin(max_chars) if item == "-" else load_path(Path(item), source, max_chars)
     except CdcheckError as exc:
         return source, None, str(exc)
+    except MemoryError:
+        return source, None, f"{source}: not enough memory to read it"
     return source, doc, None
 
 
@@ -51,7 +58,7 @@ def _screen_here(checker: Checker, items: Sequence[Path | str], options: CheckOp
 
     def readable() -> Iterator[Document]:
         for i, item in enumerate(items):
-            source, doc, error = load_one(item)
+            source, doc, error = load_one(item, checker.settings.max_chars)
             if error is not None:
                 on_done(i, DocumentReport(source=source, error=error))
                 continue

@@ -14,21 +14,24 @@ not passed loads lazily, once, on first use.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from . import context, followup, gazetteer
+from . import context, evidence, followup, gazetteer
 from .documents import Document
 from .documents import directives as directives_mod
-from .errors import CdcheckError, DocumentTooLarge, EmptyDocument
+from .errors import CdcheckError, DocumentTooComplex, DocumentTooLarge, EmptyDocument, OverTimeBudget
 from .mentions import MentionFinder
+from .normalize import Cleaned, clean
 from .policy import LabelPolicy, MentionPolicy, load_label_policy, load_mention_policy
-from .schema import DocumentReport, Finding, Mention
+from .schema import DocumentReport, EvidenceSpan, Finding, Mention, Rewrite
 from .settings import Settings
-from .suggest import rewrite
-from .verdict import Judgement, carry, document_verdict, judge, make_finding
+from .suggest import rewrite, rewrite_reference
+from .verdict import Judgement, by_rule, carry, document_verdict, judge, make_finding
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,42 @@ class CheckOptions:
 
 @dataclass
 class _Prepared:
-    """A document ready to parse: its text with directives blanked, and the directives."""
+    """A document ready to parse: its text (directives blanked), the directives, and the same
+    text cleaned for matching (normalize.clean: hidden characters, lookalike letters)."""
 
     document: Document
-    text: str
+    original: str
     directives: list[directives_mod.Directive] = field(default_factory=list)
+    cleaned: Cleaned | None = None
+
+    @property
+    def text(self) -> str:
+        """The text every stage reads (cleaned; offsets map back through `cleaned`)."""
+        return self.cleaned.text if self.cleaned is not None else self.original
+
+    def restore(self, m: Mention) -> Mention:
+        """The mention with its offsets, text and sentence in the original text."""
+        if self.cleaned is None or not self.cleaned.tricks:
+            return m  # nothing changed: the same text at the same offsets
+        start, end = self.cleaned.original(m.start, m.end)
+        sent_start, sent_end = self.cleaned.original(m.sent_start, max(m.sent_end,
+                                                                       m.sent_start + 1))
+        return replace(m, start=start, end=end, text=self.original[start:end],
+                       sent_start=sent_start, sent_end=sent_end)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Checked text [start, end) as offsets in the original text."""
+        if self.cleaned is None:
+            return start, end
+        if end <= start:  # an empty span: where it stands in the original text
+            at = self.cleaned.original(start, start + 1)[0] if start < len(self.text) else \
+                len(self.original)
+            return at, at
+        return self.cleaned.original(start, end)
+
+    def hidden(self, m: Mention) -> tuple[str, ...]:
+        """The hidden characters and lookalike letters in or right after an original mention."""
+        return tuple(self.cleaned.tricks_in(m.start, m.end)) if self.cleaned else ()
 
 
 @dataclass
@@ -62,11 +96,17 @@ class _Analysis:
     mentions: list[Mention]
     sentences: list[tuple[int, int]]
     later: list[followup.FollowUp]
+    #: The mentions the classifier reads (the others are labelled by rule, e.g. treaty names).
+    classified: list[Mention] = field(default_factory=list)
+    #: How much context the classifier reads (context.WINDOWS): as it was trained.
+    window: str = "sentences"
 
     def inputs(self) -> list[str]:
-        """The classifier inputs: one per mention, then one per follow-up sentence."""
+        """The classifier inputs: one per classified mention, then one per follow-up sentence."""
         text = self.prepared.text
-        own = [context.build_input(text, self.sentences, self.mentions, m) for m in self.mentions]
+        paragraphs = context.paragraph_bounds(text) if self.window == "paragraph" else None
+        own = [context.build_input(text, self.sentences, self.mentions, m, self.window,
+                                   paragraphs) for m in self.classified]
         return own + [f.input for f in self.later]
 
 
@@ -125,7 +165,18 @@ class Checker:
     def classifier(self):
         from .classifier import load_classifier
 
-        return load_classifier(self.settings.model_dir, self.settings.base_model)
+        return load_classifier(self.settings.model_dir)
+
+    @property
+    def window(self) -> str:
+        """The context window the classifier was trained with (its metadata; "sentences")."""
+        if "classifier" in self.__dict__:
+            meta = getattr(self.classifier, "meta", None) or {}
+        else:  # the metadata alone: finding mentions must not load the inference engine
+            from .classifier import read_meta
+
+            meta = read_meta(self.settings.model_dir)
+        return meta.get("window", "sentences")
 
     @property
     def loaded(self) -> bool:
@@ -180,7 +231,7 @@ class Checker:
                        options: CheckOptions | None = None) -> DocumentReport:
         """The final report of one document; raises the CdcheckError that stops it."""
         options = options or CheckOptions()
-        return self._run([self._prepare(document, options)], options)[0]
+        return self._run([self._prepare(document, options)], options, raise_errors=True)[0]
 
     def check_documents(self, documents: Iterable[Document], options: CheckOptions | None = None,
                         batch_docs: int = 16) -> Iterator[DocumentReport]:
@@ -221,70 +272,261 @@ class Checker:
             text, found = directives_mod.extract(text, self.resolve_country, document.source)
         found += directives_mod.from_config(options.allow, document.source, len(text),
                                             options.allow_base, self.resolve_country)
-        return _Prepared(document, self.validate(text), found)
+        text = self.validate(text)
+        prepared = _Prepared(document, text, found, clean(text))
+        self._limit_candidates(prepared)
+        return prepared
 
-    def _run(self, batch: list[_Prepared], options: CheckOptions) -> list[DocumentReport]:
+    def _limit_candidates(self, prepared: _Prepared) -> None:
+        """DocumentTooComplex before the full parse when the gazetteer's matches on the bare
+        tokens alone pass the mention limit: a hostile text of 50,000 country names would
+        otherwise cost a minute of parsing before `_analyse` refused it. A name takes at least
+        three characters, so shorter texts cannot pass and are not counted."""
+        limit = self.settings.max_mentions
+        if len(prepared.text) <= 3 * limit:
+            return
+        count = self.finder.candidate_count(self.nlp.make_doc(prepared.text))
+        if count > limit:
+            raise DocumentTooComplex(
+                f"{prepared.document.source}: {count:,} country names; the limit is {limit:,} "
+                "mentions (set CDCHECK_MAX_MENTIONS to change it)")
+
+    def _run(self, batch: list[_Prepared], options: CheckOptions,
+             raise_errors: bool = False) -> list[DocumentReport]:
+        """Reports of a batch, in order; a document over a budget gets its error (or raises)."""
+        deadline = time.monotonic() + self.settings.time_budget * len(batch)
         docs = self.nlp.pipe([p.text for p in batch])
-        analyses = [self._analyse(p, d) for p, d in zip(batch, docs, strict=True)]
+        analyses: list[_Analysis | DocumentReport] = []
+        for p, d in zip(batch, docs, strict=True):
+            try:
+                analyses.append(self._analyse(p, d))
+            except CdcheckError as exc:
+                if raise_errors:
+                    raise
+                analyses.append(DocumentReport(source=p.document.source, error=str(exc)))
+        ready = [a for a in analyses if isinstance(a, _Analysis)]
         if options.mentions_only:
-            return [DocumentReport(source=a.prepared.document.source, text=a.prepared.text,
-                                   mentions=a.mentions) for a in analyses]
-        return self._classify(analyses, options)
+            done = iter([DocumentReport(source=a.prepared.document.source,
+                                        text=a.prepared.original,
+                                        mentions=[a.prepared.restore(m) for m in a.mentions])
+                         for a in ready])
+        else:
+            try:
+                done = iter(self._classify(ready, options, deadline))
+            except CdcheckError as exc:  # the batch's one classifier pass ran over its budget
+                if raise_errors:
+                    raise
+                done = iter([DocumentReport(source=a.prepared.document.source, error=str(exc))
+                             for a in ready])
+        return [next(done) if isinstance(a, _Analysis) else a for a in analyses]
 
-    def _classify(self, analyses: list[_Analysis], options: CheckOptions) -> list[DocumentReport]:
+    def _classify(self, analyses: list[_Analysis], options: CheckOptions,
+                  deadline: float | None = None) -> list[DocumentReport]:
         """Every analysed document's inputs in one classifier pass, then each one's report."""
-        inputs = [a.inputs() for a in analyses]
-        flat = [x for xs in inputs for x in xs]
-        probs = self.classifier.predict(flat, self.settings.batch_size) if flat else []
-        reports, k = [], 0
-        for a, xs in zip(analyses, inputs, strict=True):
-            reports.append(self._report(a, options, probs[k:k + len(xs)]))
+        judged = [self._judge(a, options, p) for a, p in
+                  zip(analyses, self._predict_each([a.inputs() for a in analyses], deadline),
+                      strict=True)]
+        variants = [self._variants(a, j) for a, j in zip(analyses, judged, strict=True)]
+        scores = self._predict_each([[v.input for v in vs] for vs in variants], deadline)
+        return [self._report(a, options, j, self._evidence(a, j, vs, sc))
+                for a, j, vs, sc in zip(analyses, judged, variants, scores, strict=True)]
+
+    def _predict_each(self, per_doc: list[list[str]], deadline) -> list[list[dict[str, float]]]:
+        """The classifier's probabilities for each document's inputs, in one pass."""
+        probs = self._predict([x for xs in per_doc for x in xs], deadline)
+        out, k = [], 0
+        for xs in per_doc:
+            out.append(probs[k:k + len(xs)])
             k += len(xs)
-        return reports
+        return out
 
-    def _analyse(self, prepared: _Prepared, doc) -> _Analysis:
-        mentions = self.finder(doc)
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        later = followup.follow_ups(doc.text, sentences, mentions)
-        return _Analysis(prepared, mentions, sentences, later)
-
-    def _report(self, a: _Analysis, options: CheckOptions, probs) -> DocumentReport:
-        """The finished report of one analysed document, from its classifier scores."""
+    def _judge(self, a: _Analysis, options: CheckOptions, probs) -> dict[int, Judgement]:
+        """Each mention's judgement (by `id`): by rule, by the classifier, or carried from a
+        later sentence that refers back to it."""
         speaker = options.speaker_country
-        judgements = {id(m): judge(m, p, self.policy, speaker)
-                      for m, p in zip(a.mentions, probs, strict=False)}
-        for f, p in zip(a.later, probs[len(a.mentions):], strict=True):
+        judgements = {id(m): by_rule(m, self.policy) for m in a.mentions}
+        judgements.update({id(m): judge(m, p, self.policy, speaker)
+                           for m, p in zip(a.classified, probs, strict=False)})
+        for f, p in zip(a.later, probs[len(a.classified):], strict=True):
             # blame carried by a later sentence reaches the mentions before it
             for m in f.antecedents:
                 judgements[id(m)] = carry(judgements[id(m)], m, p, f.reference, self.policy,
-                                          speaker)
+                                          speaker, later=f.sentence)
+        return judgements
+
+    def _variants(self, a: _Analysis, judgements) -> list[evidence.Occlusion]:
+        """Occlusion variants of the flagged mentions' windows, within the document's budget
+        (about as many as it has classifier inputs, so evidence costs at most half again)."""
+        text = a.prepared.text
+        paragraphs = context.paragraph_bounds(text) if a.window == "paragraph" else None
+        budget = max(evidence.PER_MENTION, len(a.classified))
+        out: list[evidence.Occlusion] = []
+        for m in a.classified:
+            j = judgements[id(m)]
+            if j.carried or not self.policy.rule(j.label).counts or j.label == "exempt":
+                continue
+            limit = min(evidence.PER_MENTION, budget - len(out))
+            if limit <= 0:
+                break
+            out += evidence.occlusions(text, a.sentences, a.mentions, m, a.window, paragraphs,
+                                       limit)
+        return out
+
+    def _evidence(self, a: _Analysis, judgements, variants, scores) -> dict[int, tuple]:
+        """Per flagged mention (by `id`): (EvidenceSpan in the original text, whether it is a
+        neighbouring sentence)."""
+        out = {}
+        by_mention: dict[int, list] = {}
+        for v, p in zip(variants, scores, strict=True):
+            by_mention.setdefault(id(v.mention), []).append((v, p))
+        for m in a.mentions:
+            j = judgements[id(m)]
+            if not self.policy.rule(j.label).counts or j.label == "exempt":
+                continue
+            if j.carried and j.later:
+                span, weight, neighbour = j.later, 0.0, True
+            else:
+                pairs = by_mention.get(id(m), [])
+                best, weight = evidence.strongest(j.label, j.explanation.scores,
+                                                  [v for v, _ in pairs], [p for _, p in pairs])
+                span = (best.start, best.end) if best else (m.sent_start, m.sent_end)
+                neighbour = bool(best and best.neighbour)
+            s, e = _strip(a.prepared.text, span)
+            start, end = a.prepared.original_span(s, e)
+            out[id(m)] = (EvidenceSpan(start, end, a.prepared.original[start:end], weight),
+                          neighbour, (s, e))
+        return out
+
+    def _predict(self, inputs: list[str], deadline: float | None) -> list[dict[str, float]]:
+        """The classifier's probabilities, in slices, within the time budget."""
+        out: list[dict[str, float]] = []
+        step = self.settings.batch_size * 8
+        for k in range(0, len(inputs), step):
+            if deadline is not None and time.monotonic() > deadline:
+                raise OverTimeBudget(
+                    f"checking took longer than the {self.settings.time_budget:.0f}-second "
+                    "budget (set CDCHECK_TIME_BUDGET to change it)")
+            out += self.classifier.predict(inputs[k:k + step], self.settings.batch_size)
+        return out
+
+    def _analyse(self, prepared: _Prepared, doc) -> _Analysis:
+        mentions = self.finder(doc)
+        if len(mentions) > self.settings.max_mentions:
+            raise DocumentTooComplex(
+                f"{prepared.document.source}: {len(mentions):,} country mentions; the limit is "
+                f"{self.settings.max_mentions:,} (set CDCHECK_MAX_MENTIONS to change it)")
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        later = followup.follow_ups(doc.text, sentences, mentions)
+        classified = [m for m in mentions if m.kind not in self.policy.by_kind]
+        return _Analysis(prepared, mentions, sentences, later, classified, self.window)
+
+    def _report(self, a: _Analysis, options: CheckOptions, judgements,
+                evidence_of: dict[int, tuple]) -> DocumentReport:
+        """The finished report of one analysed document, from its judgements and evidence."""
+        speaker = options.speaker_country
         used: dict[int, int] = {}
-        findings = [self._finding(a, m, judgements[id(m)], used) for m in a.mentions]
+        rewrites = self._rewrites(a, judgements, evidence_of)
+        findings = [self._finding(a, m, judgements[id(m)], used, rewrites.get(id(m)),
+                                  evidence_of.get(id(m), (None,))[0])
+                    for m in a.mentions]
         prepared = a.prepared
         return DocumentReport(
-            source=prepared.document.source, text=prepared.text, mentions=a.mentions,
+            source=prepared.document.source, text=prepared.original,
+            mentions=[f.mention for f in findings], hints=self._hints(a, speaker),
             findings=findings, verdict=document_verdict(findings, self.policy),
             speaker_country=speaker,
             directives=[d.to_dict(used.get(id(d), 0)) for d in prepared.directives],
         )
 
-    def _finding(self, a: _Analysis, m: Mention, j: Judgement, used: dict[int, int]) -> Finding:
-        """The complete finding of one mention: rewrite, location and acceptance included."""
-        text = a.prepared.text
+    def _hints(self, a: _Analysis, speaker: str | None) -> list[str]:
+        """Advice about the check: a statement that says it speaks for the country under review
+        while no speaker country was given."""
+        if speaker:
+            return []
+        said = _UNDER_REVIEW.search(a.prepared.text)
+        if said is None:
+            return []
+        near = [m for m in a.mentions if m.country and abs(m.start - said.start()) < 300]
+        who = f" ({near[0].in_sentence}: --speaker-country {near[0].country})" if near else ""
+        return [f"The statement says it is spoken by the country under review{who}. If so, give "
+                "its country (--speaker-country, or speaker_country in the API): its own "
+                "mentions are then allowed."]
+
+    def _rewrites(self, a: _Analysis, judgements: dict[int, Judgement],
+                  evidence_of: dict[int, tuple]) -> dict[int, Rewrite]:
+        """The rewrite for each flagged mention (by `id`): its sentence with the flagged mentions
+        of that sentence generalised, or the later sentence that carried the accusation; one
+        Rewrite per sentence, shared by the findings in it; offsets in the original text."""
+        text, words = a.prepared.text, self.policy.suggest
+        flagged = [m for m in a.mentions if self.policy.rule(judgements[id(m)].label).counts]
+        # Another sentence carries the accusation when the evidence is a neighbouring sentence
+        # that refers back to the country ("the ministry there"); a neighbour that names no one
+        # only sharpens the mention's own sentence, which is the one rewritten.
+        elsewhere = {id(m): evidence_of[id(m)][2] for m in flagged
+                     if id(m) in evidence_of and evidence_of[id(m)][1]
+                     and (judgements[id(m)].explanation.follow_up
+                          or followup.reference(text[slice(*evidence_of[id(m)][2])]))}
+        only = {id(m) for m in flagged if id(m) not in elsewhere}
+        made: dict[tuple[int, int], Rewrite] = {}
+        out = {}
+        for m in flagged:
+            j = judgements[id(m)]
+            s, e = elsewhere.get(id(m)) or _strip(text, (m.sent_start, m.sent_end))
+            if (s, e) not in made:
+                if id(m) in elsewhere:  # another sentence accuses: that one is rewritten
+                    reference = j.explanation.follow_up or followup.reference(text[s:e])
+                    new = rewrite_reference(text[s:e], reference, words)
+                    advice = "" if new else self.policy.accuses_elsewhere.format(
+                        country=m.in_sentence)
+                else:
+                    labels = {i: j.label for i, j in judgements.items()}
+                    new, advice = self._sentence_rewrite(a, s, e, only, labels)
+                start, end = a.prepared.original_span(s, e)
+                made[(s, e)] = Rewrite(start, end, new, advice)
+            out[id(m)] = made[(s, e)]
+        return out
+
+    def _sentence_rewrite(self, a: _Analysis, s: int, e: int, only: set[int],
+                          labels: dict[int, str]) -> tuple[str | None, str]:
+        """(rewrite, advice) of text[s:e], generalising the mentions in `only`; no rewrite when
+        the same country is named there in words the rule allows."""
+        inside = context.mentions_between(a.mentions, s, e)
+        targets = {m.key: m for m in inside if id(m) in only}
+        for m in inside:  # the speaker's own work with this very country, in this sentence
+            if id(m) not in only and m.key in targets and labels.get(id(m)) == "work":
+                country = targets[m.key].in_sentence
+                return None, self.policy.no_safe_rewrite.format(country=country)
+        return rewrite(a.prepared.text[s:e], s, a.mentions, self.policy.suggest, only), ""
+
+    def _finding(self, a: _Analysis, m: Mention, j: Judgement, used: dict[int, int],
+                 suggestion: Rewrite | None = None,
+                 evidence_span: EvidenceSpan | None = None) -> Finding:
+        """The complete finding of one mention: rewrite, location and acceptance included, all
+        in the original text's offsets."""
+        prepared = a.prepared
+        shown = prepared.restore(m)
         accepted = None
         if self.policy.rule(j.label).counts:
-            d = directives_mod.covering(a.prepared.directives, m.key, m.start)
+            d = directives_mod.covering(prepared.directives, shown.key, shown.start)
             if d is not None:
                 used[id(d)] = used.get(id(d), 0) + 1
                 accepted = d.acceptance()
-        suggestion = self._rewrite(text, m, a.mentions) if self.policy.rule(j.label).counts \
-            else None
-        return make_finding(m, j, text[m.sent_start:m.sent_end].strip(), self.policy,
-                            suggestion=suggestion, location=a.prepared.document.locate(m.start),
-                            accepted=accepted)
+        sentence = prepared.original[shown.sent_start:shown.sent_end].strip()
+        return make_finding(shown, j, sentence, self.policy, suggestion=suggestion,
+                            location=prepared.document.locate(shown.start), accepted=accepted,
+                            hidden=prepared.hidden(shown), evidence=evidence_span)
 
-    def _rewrite(self, text: str, m: Mention, mentions: list[Mention]) -> str | None:
-        """The suggested rewrite of the sentence `m` is in (suggest.py)."""
-        raw = text[m.sent_start:m.sent_end]
-        lead = len(raw) - len(raw.lstrip())
-        return rewrite(raw.strip(), m.sent_start + lead, mentions, self.policy.suggest)
+
+#: A statement saying it is spoken by the country under review.
+_UNDER_REVIEW = re.compile(r"\b(?:as|being|we are)\s+(?:the\s+)?(?:country|state|state party)\s+"
+                           r"(?:currently\s+)?under\s+review\b", re.IGNORECASE)
+
+
+def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """`span` without the whitespace at its ends."""
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e

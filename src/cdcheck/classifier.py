@@ -1,30 +1,124 @@
-"""The mention classifier on the checking road: label probabilities for masked mention windows.
+"""The mention classifier on the checking road: ONNX Runtime and `tokenizers`, nothing heavier.
 
-What it predicts and how inputs are cut is fixed here; the trained model's artifact lives under
-models/classifier/ (see models/README.md).
+The deployed model is one ONNX graph (`model.onnx`, int8, exported by `cdcheck export` or at
+the end of `cdcheck train`) that maps a batch of token ids, attention masks and the index of each
+input's opening mention marker to label probabilities; `tokenizer.json` beside it is the base
+model's tokenizer. Inputs are sorted by length and batched, so padding stays small. One session
+per process, with as many threads as the process may use (2 on the 2-core machines here, 1 in
+each of two batch workers); a process forked after loading (spaCy's `n_process`) opens its own
+session, since ONNX Runtime's thread pools do not survive a fork.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+
+from .errors import ModelNotFound
 
 #: What the model predicts. `exempt` is not learned: it is decided from the speaker's country.
 CLASSES = ("blame", "situation", "work", "neutral")
 META_FILE = "cdcheck.json"
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
 MAX_LENGTH = 192
+#: The mark that opens the mention in a classifier input (context.MARK), as a token.
+MARK = "\u00b6"
+
+#: Threads per inference session: CDCHECK_THREADS, else OMP_NUM_THREADS (gunicorn sets it to the
+#: cores per worker), else up to two.
+_threads = int(os.environ.get("CDCHECK_THREADS") or os.environ.get("OMP_NUM_THREADS") or 0) \
+    or min(2, os.cpu_count() or 1)
 
 
 def use_one_thread() -> None:
     """Inference on one thread: in a worker process, the other core is the other worker's."""
-    import torch
+    global _threads
+    _threads = 1
 
-    torch.set_num_threads(1)
+
+class Classifier:
+    """The deployed classifier: `predict(inputs)` gives one {label: probability} per input."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None):
+        model_dir = Path(model_dir)
+        meta_path = model_dir / META_FILE
+        if not (meta_path.exists() and (model_dir / MODEL_FILE).exists()):
+            raise ModelNotFound(f"no exported classifier in {model_dir} ({MODEL_FILE}); run "
+                                "`cdcheck train` to build one, or `cdcheck export` for a "
+                                "trained one")
+        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        self.classes = tuple(self.meta["classes"])
+        self.max_length = int(self.meta.get("max_length", MAX_LENGTH))
+        self.model_dir = model_dir
+        self.threads = threads or _threads
+        self.tokenizer = self._tokenizer()
+        self.mark_id = self.tokenizer.token_to_id(MARK)
+        self._open()
+
+    def _tokenizer(self):
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(self.model_dir / TOKENIZER_FILE))
+        tok.no_padding()  # padded here, to the longest input of each batch
+        tok.enable_truncation(self.max_length)
+        return tok
+
+    def _open(self) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(self.model_dir / MODEL_FILE), options,
+                                            providers=["CPUExecutionProvider"])
+        self._pid = os.getpid()
+
+    def _arrays(self, texts: Sequence[str]):
+        """Token ids, attention mask and mention-marker index of a batch, padded to its longest."""
+        import numpy as np
+
+        encodings = self.tokenizer.encode_batch(list(texts))
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for k, e in enumerate(encodings):
+            ids[k, :len(e.ids)] = e.ids
+            mask[k, :len(e.ids)] = 1
+        hits = ids == self.mark_id
+        marker = np.where(hits.any(1), hits.argmax(1), 0).astype(np.int64)
+        return ids, mask, marker
+
+    def predict(self, inputs: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
+        """Label probabilities for each classifier input (see `context.build_input`)."""
+        if os.getpid() != self._pid:
+            self._open()  # forked: the parent's session and its threads are not ours
+        # Sorting by length keeps padding (and time) down; results go back in input order.
+        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
+        out: list[dict[str, float] | None] = [None] * len(inputs)
+        for b in range(0, len(order), batch_size):
+            idx = order[b:b + batch_size]
+            ids, mask, marker = self._arrays([inputs[i] for i in idx])
+            probs = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                            "marker_index": marker})[0]
+            for i, row in zip(idx, probs.tolist(), strict=True):
+                out[i] = dict(zip(self.classes, row, strict=True))
+        return out  # type: ignore[return-value]
+
+
+def read_meta(model_dir: Path) -> dict:
+    """The model's metadata (classes, window, figures), without loading the model; {} if none."""
+    try:
+        return json.loads((Path(model_dir) / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 @lru_cache(maxsize=2)
-def load_classifier(model_dir: Path, base_model: str):
+def load_classifier(model_dir: Path) -> Classifier:
     """The classifier in `model_dir`, loaded once per process."""
-    from .train.torch_model import TorchClassifier
-
-    return TorchClassifier(model_dir, base_model)
+    return Classifier(model_dir)

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .errors import CdcheckError
+from .errors import CdcheckError, NothingToCheck
 from .reports import FORMATS
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 FAIL_ON = {"violation": ("violation",), "review": ("violation", "review"), "never": ()}
+#: What a printed name may not hold raw: C0 and C1 controls, DEL, bidi controls, line and
+#: paragraph separators, and lone surrogates (undecodable bytes of a file name).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                       "\u2028\u2029\ud800-\udfff]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,6 +28,24 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(EXIT_ERROR, f"cdcheck: error: {message} (see `cdcheck --help`)\n")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (\\n, \\x1b, \\u202e) for a person's
+    screen: a file name may hold any of them, and printed raw a newline forges a report line, an
+    escape sequence restyles the terminal, a bidi control reorders what is shown."""
+    return _CONTROLS.sub(lambda m: _SHORT.get(m.group()) or (
+        f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text)
+
+
+def _for_people(reports):
+    """Copies of the reports for the text and HTML formats: names escaped (`printable`), and an
+    error without the leading "source: " its line already shows. JSON, SARIF and CSV keep the
+    real name."""
+    from .reports.summary import error_reason
+
+    return [replace(r, source=printable(r.source),
+                    error=printable(error_reason(r)) if r.error else r.error) for r in reports]
 
 
 def _console(stream=None):
@@ -33,6 +58,9 @@ def _console(stream=None):
 
 
 def _write(text: str, output: str | None) -> None:
+    # A file name that is not UTF-8 holds lone surrogates: written as \\udcff escapes (in JSON
+    # the very same string), never a UnicodeEncodeError.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
@@ -57,13 +85,19 @@ def _screen(args, cfg, mentions_only: bool):
         exclude_base=None if args.exclude else cfg.base,
     )
     items = list(expand_paths(args.paths, keep, force_exclude=args.force_exclude))
+    if not items and not (args.force_exclude and any(
+            p != "-" and not Path(p).is_dir() for p in args.paths)):
+        # With --force-exclude (pre-commit, the GitHub Action), files named and all excluded
+        # are a normal, clean run; anywhere else, checking nothing must not look like passing.
+        raise NothingToCheck(f"no documents to check in {', '.join(args.paths)} (.txt, .md, "
+                             ".docx, .pdf; see --include and --exclude)")
     checker = Checker(aliases=cfg.aliases or None)
     options = checker.options(  # BadOption for an unknown speaker country, before any work
         speaker_country=getattr(args, "speaker_country", None) or cfg.speaker_country,
         allow=cfg.allow, allow_base=cfg.base, mentions_only=mentions_only,
     )
     if not items:
-        print("cdcheck: no documents to check (.txt, .md, .docx, .pdf)", file=sys.stderr)
+        print("cdcheck: no documents to check: every file named is excluded", file=sys.stderr)
     if not (_show_progress() and len(items) > 1):
         return checker, screen(checker, items, options, jobs=args.jobs)
     from rich.progress import (
@@ -117,7 +151,7 @@ def cmd_mentions(args) -> int:
     else:
         with open(args.output, "w", encoding="utf-8") if args.output else nullcontext(None) as fh:
             console = _console(fh)
-            for r in reports:
+            for r in _for_people(reports):
                 render_mentions(console, r)
     return EXIT_ERROR if any(r.error for r in reports) else EXIT_OK
 
@@ -138,13 +172,24 @@ def _report_format(path: str) -> str:
     return fmt
 
 
-def _emit(fmt: str, reports, summary: dict, policy, output: str | None) -> None:
-    """Write the check report in `fmt` to `output` (a file) or standard output."""
+def _emit(fmt: str, reports, summary: dict, policy, output: str | None, args=None) -> None:
+    """Write the check report in `fmt` to `output` (a file) or standard output. Text is the full
+    view for one document at a terminal, else one line per failing finding as linters print
+    (`--show-text` adds the marked statement, `--quiet` keeps only what fails `--fail-on`)."""
     from .reports import print_check, render
+    from .reports.summary import summarize
 
+    if fmt in ("text", "html"):
+        reports = _for_people(reports)
+        summary = summarize(reports)
     if fmt == "text":
+        show_text = bool(getattr(args, "show_text", False))
+        full = len(reports) == 1 and not output and sys.stdout.isatty()
+        fail = FAIL_ON[getattr(args, "fail_on", None) or "violation"]
+        labels = tuple(name for name, rule in policy.labels.items() if rule.verdict in fail)
         with open(output, "w", encoding="utf-8") if output else nullcontext(None) as fh:
-            print_check(_console(fh), reports, summary)
+            print_check(_console(fh), reports, summary, full=full, show_text=show_text or full,
+                        quiet=bool(getattr(args, "quiet", False)), fail_labels=labels)
         return
     _write(render(fmt, reports, summary, policy), output)
 
@@ -155,14 +200,15 @@ def cmd_check(args) -> int:
 
     extra = [(_report_format(path), path) for path in args.report or []]  # BadOption before work
     cfg = config.discover(args.config, args.no_config)
+    args.fail_on = args.fail_on or cfg.fail_on or "violation"  # the output shows what fails
     checker, reports = _screen(args, cfg, mentions_only=False)
     summary = summarize(reports)
-    _emit(args.format, reports, summary, checker.policy, args.output)
+    _emit(args.format, reports, summary, checker.policy, args.output, args)
     for fmt, path in extra:
-        _emit(fmt, reports, summary, checker.policy, path)
+        _emit(fmt, reports, summary, checker.policy, path, args)
     if any(r.error for r in reports):
         return EXIT_ERROR
-    failing = FAIL_ON[args.fail_on or cfg.fail_on or "violation"]
+    failing = FAIL_ON[args.fail_on]
     return EXIT_FAIL if any(r.verdict in failing for r in reports) else EXIT_OK
 
 
@@ -170,14 +216,27 @@ def cmd_train(args) -> int:
     from .train.training import train
 
     train(Path(args.data), Path(args.out) if args.out else None, epochs=args.epochs,
-          seed=args.seed, full=args.full, members=args.members)
+          seed=args.seed, full=args.full, members=args.members, recipe=args.recipe,
+          base=args.base, teacher=Path(args.teacher) if args.teacher else None,
+          export=not args.no_export, window=args.window)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .settings import Settings
+    from .train.export import export
+
+    settings = Settings.from_env()
+    export(Path(args.model) if args.model else settings.model_dir, settings.base_model,
+           quantization=args.quantization)
     return EXIT_OK
 
 
 def cmd_eval(args) -> int:
     from .train.evaluate import run_eval
 
-    return run_eval([Path(p) for p in args.data], Path(args.train), args.format, args.output)
+    return run_eval([Path(p) for p in args.data], Path(args.train), args.format, args.output,
+                    Path(args.torch_model) if args.torch_model else None, args.base)
 
 
 def cmd_gazetteer(args) -> int:
@@ -234,6 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "(.html, .sarif, .json, .csv, .txt); repeatable")
     c.add_argument("--speaker-country", metavar="CODE",
                    help="the speaker is this country (under review): its mentions are exempt")
+    c.add_argument("--show-text", action="store_true",
+                   help="text format: show each flagged statement with its mentions marked "
+                        "(the default view for one document at a terminal)")
+    c.add_argument("--quiet", "-q", action="store_true",
+                   help="text format: print only the findings that fail --fail-on, one a line")
     c.add_argument("--fail-on", choices=list(FAIL_ON), default=None,
                    help="exit 1 when a document reaches this verdict (default: the "
                         "configuration's, else violation)")
@@ -247,13 +311,33 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--members", type=_positive, default=None,
                    help="ensemble size (default 2 for LoRA, 1 for --full)")
     t.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
+    t.add_argument("--recipe", choices=["student", "lora", "teacher", "full"],
+                   help="student (default with data/distill/teacher.jsonl), lora ensemble, "
+                        "teacher, full")
+    t.add_argument("--base", help="base encoder (default: the configured one)")
+    t.add_argument("--teacher", metavar="FILE",
+                   help="teacher probabilities (default: data/distill/teacher.jsonl if present)")
+    t.add_argument("--no-export", action="store_true", help="do not write the ONNX model")
+    t.add_argument("--window", choices=["sentences", "paragraph"], default="sentences",
+                   help="the context the classifier reads around a mention")
     t.set_defaults(func=cmd_train)
+
+    x = sub.add_parser("export", help="write a trained classifier as int8 ONNX (model.onnx)")
+    x.add_argument("--model", help="the trained model's folder (default: the configured one)")
+    x.add_argument("--quantization", choices=["blockwise", "dynamic"], default="blockwise",
+                   help="blockwise int8 (default: batch-independent, close to PyTorch) or "
+                        "dynamic int8 (faster, scores move with the batch)")
+    x.set_defaults(func=cmd_export)
 
     e = sub.add_parser("eval", help="measure on labelled data, against two baselines")
     e.add_argument("data", nargs="*", default=["data/test.jsonl"], metavar="DATA.jsonl")
     e.add_argument("--train", default="data/train.jsonl", help="train split for the baseline")
     e.add_argument("--format", choices=["text", "json"], default="text")
     e.add_argument("--output", "-o", metavar="FILE")
+    e.add_argument("--torch-model", metavar="DIR",
+                   help="measure a trained PyTorch model (e.g. the teacher) instead of the "
+                        "deployed ONNX one")
+    e.add_argument("--base", help="with --torch-model: its base encoder")
     e.set_defaults(func=cmd_eval)
 
     g = sub.add_parser("gazetteer", help="show or rebuild the gazetteer (rules/gazetteer.tsv)")
@@ -267,7 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CdcheckError as exc:
-        print(f"cdcheck: error: {exc}", file=sys.stderr)
+        print(f"cdcheck: error: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:  # the readers' limits should prevent it; never a traceback and exit 1
+        print("cdcheck: error: out of memory", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("cdcheck: interrupted", file=sys.stderr)

@@ -45,6 +45,30 @@ class DocumentTooLarge(CdcheckError):
     http_status = 413
 
 
+class DocumentTooComplex(DocumentTooLarge):
+    """The input is small but over a reading budget (PDF operators or content, reading time,
+    directives): refused in seconds instead of holding a worker for minutes."""
+
+    code = "too_complex"
+    http_status = 422
+
+
+class OverTimeBudget(CdcheckError):
+    """A check ran past its time budget (Settings.time_budget): stopped between classifier
+    slices, so the worker is free again. On a loaded service it is worth trying again later."""
+
+    code = "time_budget"
+    http_status = 503
+
+
+class NothingToCheck(CdcheckError):
+    """The paths and globs given select no document at all (an empty folder, globs that exclude
+    everything): a run that checked nothing must not look like a clean one."""
+
+    code = "nothing_to_check"
+    http_status = 400
+
+
 class ModelNotFound(CdcheckError):
     """A configured model (spaCy or classifier) cannot be loaded."""
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .context import FOCUS, MASK, MAX_CHARS, _masked
+from .context import FOCUS, MASK, MAX_CHARS, UNMASKED, _masked, sentence_index
 from .schema import Mention
 
 #: How many sentences after the antecedent a reference may come (the next, or the one after).
@@ -75,15 +75,20 @@ def _rewrite(sentence: str) -> tuple[str, str] | None:
     return None
 
 
+def reference(sentence: str) -> str | None:
+    """The words of `sentence` that refer back to a State named before it, if any."""
+    found = _rewrite(sentence)
+    return found[0] if found else None
+
+
 def follow_ups(text: str, sentences: Sequence[tuple[int, int]],
                mentions: Sequence[Mention]) -> list[FollowUp]:
     """Later sentences that refer back to the only country named in the sentence before them."""
     by_sentence: list[list[Mention]] = [[] for _ in sentences]
     for m in mentions:
-        for i, (s, e) in enumerate(sentences):
-            if s <= m.start < e:
-                by_sentence[i].append(m)
-                break
+        i = sentence_index(sentences, m.start)
+        if i is not None and m.kind not in UNMASKED:  # a treaty's name refers to no State
+            by_sentence[i].append(m)
     out = []
     last = None  # index of the last sentence with a mention
     for j, (s, e) in enumerate(sentences):

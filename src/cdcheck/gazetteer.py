@@ -30,7 +30,9 @@ class Entry:
     country: str | None  # ISO3; None marks a phrase that is NOT a mention (region, body, sea)
     kind: str
     case: str = "any"  # "any": case-insensitive, "title": capitals as written, "exact": same orth
-    confirm: bool = False  # needs NER or a locative word to confirm
+    #: 0: a sure name; 1: needs NER or a place cue to confirm it (a smaller city, a region);
+    #: 2: strictly (also a first name or a common word: "Jordan", "Victoria", "Reading").
+    confirm: int = 0
     weight: int = 0  # population for cities; breaks ties between equal-length matches
     #: Other countries the surface may mean ("Congo", "Congolese"): `country` is the default
     #: reading; one of these wins only when the text names it explicitly (see mentions.py).
@@ -40,10 +42,28 @@ class Entry:
     def is_block(self) -> bool:
         return self.country is None
 
+    @property
+    def strict(self) -> bool:
+        """Also a first name or a common word: only NER or a locative confirms it."""
+        return self.confirm >= 2
+
 
 def sort_entries(entries: list[Entry]) -> None:
     """Longest first, a block before a mention of the same length, then the larger place."""
     entries.sort(key=lambda e: (-len(e.tokens), e.is_block, -e.weight))
+
+
+@dataclass(frozen=True)
+class Place:
+    """A smaller place (a town, a district): found only when NER or a place cue confirms it."""
+
+    country: str
+    kind: str
+    #: Other countries with a place of the same name, the largest first: the text's own country
+    #: mentions may choose one of them (mentions.py).
+    alt: tuple[str, ...] = ()
+    #: The name is also a common English word ("Independence", "Colon"): NER must confirm it.
+    common: bool = False
 
 
 @dataclass
@@ -52,8 +72,10 @@ class Gazetteer:
 
     index: dict[str, list[Entry]]
     names: dict[str, str]
-    #: Smaller places (place key -> (ISO3, kind)) used only to resolve what NER marks as a place.
-    places: dict[str, tuple[str, str]]
+    #: ISO3 -> the name as said in a sentence ("the Philippines"), where it differs.
+    said: dict[str, str]
+    #: Smaller places by place key (`normalize.place_key`), found only with NER or a place cue.
+    places: Places
 
     def candidates(self, first_token: str) -> list[Entry]:
         return self.index.get(first_token, [])
@@ -63,17 +85,20 @@ class Gazetteer:
             return "placeholder"
         return self.names.get(iso3, iso3)
 
-    def lookup_place(self, name: str) -> tuple[str, str] | None:
-        """(ISO3, kind) for a place name NER found, from the gazetteer or smaller places.
+    def in_sentence(self, iso3: str | None) -> str:
+        """The country's name as said in a sentence, with its article: "the Philippines"."""
+        return self.said.get(iso3, self.country_name(iso3)) if iso3 else "placeholder"
 
-        A phrase the gazetteer blocks (a region, a sea) resolves to None, as does an unknown one.
-        """
+    def lookup_place(self, name: str) -> Place | None:
+        """The place a name NER found (or a place cue points at), from the gazetteer or the
+        smaller places. A phrase the gazetteer blocks (a region, a sea) resolves to None, as does
+        an unknown one."""
         key = place_key(name)
         if not key:
             return None
         for e in self.candidates(fold(name).split()[0]) + self.candidates(key.split(" ")[0]):
             if place_key(" ".join(e.tokens)) == key:
-                return None if e.is_block else (e.country, e.kind)
+                return None if e.is_block else Place(e.country, e.kind, e.alt)
         return self.places.get(key)
 
     def __len__(self) -> int:
@@ -106,18 +131,53 @@ def load(rules_dir: Path) -> Gazetteer:
             surface, tokens, country, kind, case, confirm, weight = row[:7]
             alt = tuple(row[7].split("|")) if len(row) > 7 and row[7] else ()
             e = Entry(surface, tuple(tokens.split(" ")), country or None, kind, case,
-                      confirm == "1", int(weight), alt)
+                      int(confirm), int(weight), alt)
             index.setdefault(e.tokens[0], []).append(e)
     for entries in index.values():
         sort_entries(entries)
-    names = {}
+    names, said = {}, {}
     with open(rules_dir / COUNTRIES_FILE, encoding="utf-8") as fh:
         for row in csv.reader(fh, delimiter="\t"):
             if row and not row[0].startswith("#"):
                 names[row[0]] = row[1]
-    places = {place_key(key): (iso3, kind)
-              for key, iso3, kind in read_tsv(rules_dir / PLACES_FILE, 3)}
-    return Gazetteer(index, names, places)
+                if len(row) > 2 and row[2] != row[1]:
+                    said[row[0]] = row[2]
+    return Gazetteer(index, names, said, _read_places(rules_dir / PLACES_FILE))
+
+
+class Places:
+    """The smaller places of places.tsv by place key, kept as their raw rows and made `Place`s
+    on lookup: the table has some 175,000 rows, of which a check looks up a handful, so reading
+    it stays a split per line (about a third of a second) at every start."""
+
+    def __init__(self, rows: dict[str, str]):
+        self._rows = rows
+
+    def get(self, key: str) -> Place | None:
+        row = self._rows.get(key)
+        if row is None:
+            return None
+        iso3, kind, *rest = row.split("\t")
+        alt = tuple(rest[0].split("|")) if rest and rest[0] else ()
+        return Place(iso3, kind, alt, len(rest) > 1 and rest[1] == "1")
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def _read_places(path: Path) -> Places:
+    """places.tsv: key, ISO3, kind, other countries ("|"), common word ("1")."""
+    rows = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            key, row = line.rstrip("\n").split("\t", 1)
+            rows[key] = row
+    return Places(rows)
 
 
 def with_aliases(gaz: Gazetteer, aliases: dict[str, str]) -> Gazetteer:
@@ -132,7 +192,7 @@ def with_aliases(gaz: Gazetteer, aliases: dict[str, str]) -> Gazetteer:
         index.setdefault(e.tokens[0], []).insert(0, e)
     for entries in index.values():
         sort_entries(entries)
-    return Gazetteer(index, gaz.names, gaz.places)
+    return Gazetteer(index, gaz.names, gaz.said, gaz.places)
 
 
 def resolve_country(value: str, gaz: Gazetteer | None = None) -> str:

@@ -28,6 +28,8 @@ _LETTER = re.compile(r"^([A-Z])\.?$|^([a-z])\.?$")
 _GENERIC_TAIL = {"province", "state", "region", "city", "district", "county", "department",
                  "governorate", "prefecture", "municipality", "area", "island", "islands"}
 _COORD = {",", "and", "or", "&"}
+#: Coordination of places also by a hyphen or dash: "the US-Mexico border", "UK-US".
+_PLACE_COORD = _COORD | {"-", "\u2010", "\u2011", "\u2013", "\u2014"}
 _HYPHENS = {"-", "\u2010", "\u2011", "\u2013"}
 #: Capitalised words that start a longer place name: "St. Elizabeth" is no "Elizabeth".
 _NAME_STARTS = {"st.", "st", "saint", "ste", "ste.", "sainte", "san", "santa", "santo", "sao",
@@ -88,8 +90,13 @@ class Evidence:
     doc: object
     folded: list[str]
     policy: MentionPolicy
+    #: The Doc's text, read once (spaCy builds `doc.text` from the tokens on every access).
+    text: str = ""
     ent_at: dict[int, object] = field(default_factory=dict)
     hit_at: dict[int, Hit] = field(default_factory=dict)
+    #: Places that lacked evidence of their own, kept if coordinated with a place found:
+    #: (start token, end token, mention, alternatives).
+    candidates: list = field(default_factory=list)
     _sents: list[tuple[int, int, int]] | None = None
 
     def sentences(self) -> list[tuple[int, int, int]]:
@@ -168,7 +175,7 @@ def place_before(ev: Evidence, start: int, words: frozenset[str], coordination: 
     prev = ev.folded[start - 1]
     if prev in words:
         return True
-    if not coordination or prev not in _COORD or start < 2:
+    if not coordination or prev not in _PLACE_COORD or start < 2:
         return False
     return sure_place(ev, start - 2)
 
@@ -178,7 +185,7 @@ def place_after(ev: Evidence, end: int) -> bool:
     Antwerp", when "Antwerp" is a gazetteer hit or a place to NER)."""
     folded, n = ev.folded, len(ev.folded)
     j, skipped = end, 0
-    while j < n and folded[j] in _COORD and skipped < 2:
+    while j < n and folded[j] in _PLACE_COORD and skipped < 2:
         j, skipped = j + 1, skipped + 1
     if not skipped or j >= n:
         return False
@@ -228,8 +235,11 @@ def vetoed(ev: Evidence, entry: Entry, start: int, end: int, ents) -> bool:
         if e.label_ == "PERSON":
             if any(t.is_alpha for t in e if t.i < start or t.i >= end):
                 return True
-            if entry.confirm and not (place_before(ev, start, policy.person_override)
-                                      or place_after(ev, end)):
+            # A PERSON tag on the name alone vetoes only a name that is also a first name or a
+            # common word ("Jordan", "Victoria"); NER tags "Rotterdam" PERSON at a sentence's
+            # start too.
+            if entry.strict and not (place_before(ev, start, policy.person_override)
+                                     or place_after(ev, end) or owned_place_noun(ev, end)):
                 return True
         elif entry.confirm and not (place_before(ev, start, policy.place_prepositions)
                                     or place_after(ev, end)):
@@ -372,6 +382,98 @@ def hyphen_part(ev: Evidence, start: int, end: int, entry: Entry) -> bool:
     return end + 1 < len(doc) and not doc[end - 1].whitespace_ and _glued_capital(ev, end, end + 1)
 
 
+def document_name(ev: Evidence, start: int, end: int, immediate: bool = False) -> bool:
+    """Whether the place at [start, end) is part of a treaty's, process's or document's name:
+    "the Palermo Protocol", "the UK-US Extradition Treaty", "the Declaration of Antigua
+    Guatemala" (policy.toml [documents]). Up to two capitalised words (and hyphens) may stand
+    between the place and the document's head word."""
+    folded, doc, names = ev.folded, ev.doc, ev.policy.documents
+    j = end
+    for _ in range(1 if immediate else 4):
+        if j >= len(doc):
+            break
+        if doc[j].text[:1].isupper() and any(tuple(folded[j:j + len(h)]) == h for h in names.after):
+            return True
+        if not (doc[j].text in _HYPHENS or (doc[j].is_alpha and doc[j].text[:1].isupper())):
+            break
+        j += 1
+    return any(start >= len(h) and tuple(folded[start - len(h):start]) == h
+               and doc[start - len(h)].text[:1].isupper() for h in names.before)
+
+
+def place_cue(ev: Evidence, start: int, end: int) -> bool:
+    """Whether the words around [start, end) say it is a place: "in Miches", "off Lampedusa",
+    "the port of Tema", "the Aflao crossing", "a Sfax-based network", "Karachi's port"
+    (policy.toml [places])."""
+    folded, doc, cues = ev.folded, ev.doc, ev.policy.places
+    n = len(doc)
+    prev = folded[start - 1] if start > 0 else ""
+    if prev in cues.before or (prev == "the" and start >= 2 and folded[start - 2] in cues.before):
+        return True  # "off Lampedusa", "in the Bekaa"
+    if prev == "of" and any(start - 1 >= len(h) and tuple(folded[start - 1 - len(h):start - 1]) == h
+                            for h in cues.nouns_before):
+        return True
+    if prev == "of" and start >= 2 and folded[start - 2] == "out":
+        return True  # "worked out of Lampedusa"
+    nxt = folded[end] if end < n else ""
+    if nxt in cues.nouns_after or _list_then_noun(ev, end):
+        return True
+    if nxt in _HYPHENS and end + 1 < n and folded[end + 1] in cues.suffixes \
+            and not doc[end - 1].whitespace_:
+        return True
+    return owned_place_noun(ev, end)
+
+
+def owned_place_noun(ev: Evidence, end: int) -> bool:
+    """"Karachi's port", "Jordan's anti-trafficking unit": a possessive, then within three words
+    a noun that places and States have and people do not."""
+    folded, cues = ev.folded, ev.policy.places
+    return end < len(folded) and folded[end] in ("'s", "\u2019s") and any(
+        w in cues.nouns_after or w in cues.possessed for w in folded[end + 1:end + 4])
+
+
+def _list_then_noun(ev: Evidence, end: int) -> bool:
+    """"the Maule and O'Higgins regions": coordinated capitalised names, then a place noun."""
+    folded, doc, j, names = ev.folded, ev.doc, end, 0
+    while j < len(doc) and names < 4:
+        if folded[j] in _COORD:
+            j += 1
+            continue
+        if doc[j].text[:1].isupper() or doc[j].text in ("'", "\u2019") or folded[j] in (
+                "de", "del", "la", "el", "al"):
+            j, names = j + 1, names + (1 if doc[j].text[:1].isupper() else 0)
+            continue
+        break
+    return names > 0 and j < len(doc) and folded[j] in ev.policy.places.nouns_after \
+        and folded[j].endswith("s")
+
+
+def _joined(ev: Evidence, end: int, start: int) -> bool:
+    """Whether tokens [end, start) are one or two coordinators: ", ", "and", ", and"."""
+    return 0 < start - end <= 2 and all(ev.folded[k] in _COORD for k in range(end, start))
+
+
+def owner_country(ev: Evidence, start: int, found) -> str | None:
+    """The country named just before a place as its owner: "Madagascar's Sava region",
+    "Papua New Guinea's Western Province" (the possessive's country mention in `found`)."""
+    if start < 2 or ev.folded[start - 1] not in ("'s", "\u2019s"):
+        return None
+    owner_end = ev.doc[start - 1].idx
+    for m, _ in found:
+        if m.end == owner_end and m.country:
+            return m.country
+    return None
+
+
+def sentence_start(ev: Evidence, start: int) -> bool:
+    """Whether token `start` opens a sentence (or follows an opening quote or bracket that does)."""
+    doc = ev.doc
+    i = start
+    while i > 0 and doc[i - 1].is_punct and doc[i - 1].text in "\"'\u201c\u2018([":
+        i -= 1
+    return doc[i].is_sent_start or i == 0
+
+
 # --------------------------------------------------------------------------- the finder
 
 
@@ -392,7 +494,7 @@ class MentionFinder:
 
     def __call__(self, doc) -> list[Mention]:
         """Every country mention in `doc`, in text order."""
-        ev = Evidence(doc, [_fold(t.text) for t in doc], self.policy)
+        ev = Evidence(doc, [_fold(t.text) for t in doc], self.policy, doc.text)
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
                 ev.ent_at[k] = ent
@@ -403,12 +505,21 @@ class MentionFinder:
         covered: set[int] = set()
         found = self._decide(ev, hits, covered)
         found += self._ner_catches(ev, covered)
+        found += self._small_places(ev, covered, found)
+        found += self._coordinated(ev, found)
+        self._georgia(ev, found)
         mentions = self._disambiguate(found)
         mentions.sort(key=lambda m: m.start)
         return mentions
 
+    def candidate_count(self, doc) -> int:
+        """Gazetteer matches and placeholders in a tokenized Doc, before any evidence: a cheap
+        estimate of its mentions (checker.py refuses a hostile text by it)."""
+        ev = Evidence(doc, [_fold(t.text) for t in doc], self.policy)
+        return sum(not h.block for h in gazetteer_hits(ev, self.gaz))
+
     def _decide(self, ev: Evidence, hits: list[Hit],
-                covered: set[int]) -> list[tuple[Mention, Entry | None]]:
+                covered: set[int]) -> list[tuple[Mention, tuple[str, ...]]]:
         """The hits kept as mentions, each decided on the evidence around it."""
         found = []
         for h in hits:
@@ -419,7 +530,7 @@ class MentionFinder:
                 continue
             mention = self._decide_hit(ev, h)
             if mention is not None:
-                found.append((mention, h.entry))
+                found.append((mention, h.entry.alt if h.entry is not None else ()))
         return found
 
     def _decide_hit(self, ev: Evidence, h: Hit) -> Mention | None:
@@ -434,19 +545,37 @@ class MentionFinder:
             return None
         if names_water(ev, start, end) or vetoed(ev, entry, start, end, ents):
             return None
+        if entry.kind != "demonym" and document_name(ev, start, end, immediate=bool(entry.confirm)):
+            return self._mention(ev, start, end, entry.country, "document", org, "gazetteer")
         source = "gazetteer"
+        if entry.confirm and not self._confirmed(ev, entry, start, end, ents):
+            if not entry.strict:  # "Kurunegala, Kandy and Batticaloa": one may confirm the others
+                mention = self._mention(ev, start, end, entry.country, entry.kind, org, "gazetteer")
+                ev.candidates.append((start, end, mention, entry.alt))
+            return None
         if entry.confirm:
-            container = any(e.label_ in self.policy.container_labels
-                            and e.end - e.start > end - start and names_a_place(e, start)
-                            for e in ents)
-            if not (any(e.label_ in self.policy.confirm_labels for e in ents) or container
-                    or place_before(ev, start, self.policy.locatives) or place_after(ev, end)):
-                return None
             source = "gazetteer+ner"
-        country, kind = entry.country, entry.kind
-        if country == "GEO" and kind == "name" and self._us_context(ev):
-            country, kind = "USA", "region"  # the US state: a place inside the USA
-        return self._mention(ev, start, end, country, kind, org, source)
+        return self._mention(ev, start, end, entry.country, entry.kind, org, source)
+
+    def _confirmed(self, ev: Evidence, entry: Entry, start: int, end: int, ents) -> bool:
+        """Whether a name that needs confirmation is confirmed: NER says place, a named thing
+        around it names places, a locative or place cue stands next to it, or (for a name that is
+        no first name or common word) it opens a sentence or is several words long."""
+        policy = self.policy
+        if any(e.label_ in policy.confirm_labels for e in ents):
+            return True
+        if not entry.strict and any(e.label_ in policy.container_labels and e.end - e.start >
+                                    end - start and names_a_place(e, start) for e in ents):
+            return True  # not for a first name: "the Nelson Mandela Rules" is no place
+        if place_before(ev, start, policy.locatives) or place_after(ev, end):
+            return True
+        if entry.strict:
+            return owned_place_noun(ev, end)
+        if place_cue(ev, start, end):
+            return True
+        longer = end < len(ev.doc) and ev.doc[end].is_alpha and ev.doc[end].text[:1].isupper()
+        return (end - start > 1 or sentence_start(ev, start)) and not longer \
+            and not person_cue(ev, start, end)  # "Indiana Jones" is no Indiana
 
     def _ner_catches(self, ev: Evidence, covered: set[int]) -> list[tuple[Mention, None]]:
         """Places NER found that no hit covers, kept when they resolve to a country."""
@@ -462,10 +591,95 @@ class MentionFinder:
                 if not place_before(ev, ent.start, preps, coordination=False):
                     continue
             resolved = self._resolve_entity(ent)
-            if resolved:
-                s, e, country, kind = resolved
-                found.append((self._mention(ev, s, e, country, kind, None, "ner"), None))
+            if resolved is None:
+                continue
+            s, e, place = resolved
+            covered.update(range(s, e))
+            kind = "document" if document_name(ev, s, e) else place.kind
+            found.append((self._mention(ev, s, e, place.country, kind, None, "ner"), place.alt))
         return found
+
+    def _small_places(self, ev: Evidence, covered: set[int],
+                      before: list) -> list[tuple[Mention, tuple]]:
+        """Smaller places no hit and no entity covers, found by a place cue ("in Miches",
+        "the Aflao crossing"), by their owner ("Madagascar's Sava region") or by coordination
+        with a place found ("Miches and Nagua")."""
+        doc, found = ev.doc, []
+        ends = {ev.doc.char_span(m.start, m.end, alignment_mode="expand").end for m, _ in before}
+        i = 0
+        while i < len(doc):
+            match = None if i in covered else self._place_at(ev, i)
+            if match is not None and any(j in covered for j in range(i, match[0])):
+                match = None
+            if match is None:
+                i += 1
+                continue
+            end, place = match
+            owner = owner_country(ev, i, before)
+            if owner is not None and owner != place.country and owner not in place.alt:
+                owner = None
+            coordinated = any(_joined(ev, e, i) for e in ends)
+            several = end - i > 1 and not all(w in self.policy.generic_words
+                                               for w in ev.folded[i:end])
+            kind = "document" if document_name(ev, i, end) else place.kind
+            mention = self._mention(ev, i, end, owner or place.country, kind, None, "places")
+            if place_cue(ev, i, end) or coordinated or owner or several or kind == "document":
+                found.append((mention, () if owner else place.alt))
+                covered.update(range(i, end))
+                ends.add(end)
+            else:
+                ev.candidates.append((i, end, mention, place.alt))
+            i = end
+        return found
+
+    def _coordinated(self, ev: Evidence, found: list) -> list:
+        """Candidates coordinated with a place found ("Kurunegala, Kandy and Batticaloa",
+        "Miches and Nagua"), accepted until none is left to accept."""
+        spans = [self._tokens(ev, m) for m, _ in found]
+        accepted, pending = [], list(ev.candidates)
+        changed = True
+        while changed and pending:
+            changed = False
+            for cand in list(pending):
+                s, e = cand[0], cand[1]
+                if any(_joined(ev, a_end, s) or _joined(ev, e, a_start) for a_start, a_end in spans):
+                    pending.remove(cand)
+                    accepted.append((cand[2], cand[3]))
+                    spans.append((s, e))
+                    changed = True
+        return accepted
+
+    @staticmethod
+    def _tokens(ev: Evidence, m: Mention) -> tuple[int, int]:
+        span = ev.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span.start, span.end
+
+    def _place_at(self, ev: Evidence, i: int):
+        """(end, Place) of the longest smaller place starting at token i, or None."""
+        doc = ev.doc
+        if not (doc[i].is_alpha and doc[i].text[:1].isupper()) or (
+                i > 0 and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper()
+                and not sentence_start(ev, i) and ev.folded[i - 1] not in _stop_words()):
+            return None  # the tail of a longer name ("Paso Canoas" is no "Canoas")
+        for k in range(min(4, len(doc) - i), 0, -1):
+            end = i + k
+            if not doc[end - 1].text[:1].isupper():
+                continue
+            if end < len(doc) and doc[end].is_alpha and doc[end].text[:1].isupper() \
+                    and ev.folded[end] not in ev.policy.places.nouns_after:
+                continue  # "Port Victoria" is no "Port"
+            name = doc[i:end].text
+            place = self.gaz.places.get(place_key(name))
+            # A common word is no place without NER, unless written with letters English words
+            # lack ("Colón" is no "colon").
+            if place is None or (place.common and name.isascii()) or (
+                    k == 1 and len(name) < 4 and name.isupper()):
+                continue
+            ents = [ev.ent_at[j] for j in range(i, end) if j in ev.ent_at]
+            if any(e.start < i or e.end > end for e in ents if e.label_ == "PERSON"):
+                continue  # inside a person's longer name
+            return end, place
+        return None
 
     def _disambiguate(self, found) -> list[Mention]:
         """Ambiguous names ("Congo", "Congolese") take the reading the text itself names.
@@ -473,28 +687,54 @@ class MentionFinder:
         The entry's country is the policy's default; an alternative wins when the text names it
         with an unambiguous mention and does not name the default.
         """
-        named = [m.country for m, e in found if m.country and (e is None or not e.alt)]
+        named = [m.country for m, alt in found if m.country and not alt]
         out = []
-        for m, e in found:
-            if e is not None and e.alt and m.country not in named:
-                choice = next((c for c in named if c in e.alt), None)
+        for m, alt in found:
+            if alt and m.country not in named:
+                choice = next((c for c in named if c in alt), None)
                 if choice is not None:
                     m.country, m.country_name = choice, self.gaz.country_name(choice)
+                    m.said = self.gaz.in_sentence(choice)
             out.append(m)
         return out
 
-    def _us_context(self, ev: Evidence) -> bool:
-        """Whether the text speaks of the USA around "Georgia" (Atlanta, Texas, "U.S.")."""
-        texts = [t.text for t in ev.doc]
+    def _georgia(self, ev: Evidence, found) -> None:
+        """"Georgia" is the US state when the text around it speaks of the USA (Atlanta, Texas,
+        "U.S.", another US place) and not of the country (Tbilisi, Georgian); the nearest
+        evidence decides: its own sentence and the next and previous, then the whole text."""
+        sents = ev.sentences()
+        for m, _ in found:
+            if m.country != "GEO" or m.kind != "name":
+                continue
+            k = next((i for i, (_, a, b) in enumerate(sents) if a <= m.start < b), 0)
+            own = (sents[k][1], sents[k][2])
+            near = (sents[max(0, k - 1)][1], sents[min(len(sents) - 1, k + 1)][2])
+            for a, b in (own, near, (0, len(ev.text))):
+                usa = self._us_cue(ev, a, b) or any(
+                    o.country == "USA" and a <= o.start < b for o, _ in found)
+                geo = any(o.country == "GEO" and o is not m and o.text != m.text
+                          and a <= o.start < b for o, _ in found)
+                if usa != geo:
+                    if usa:
+                        m.country, m.kind = "USA", "region"  # the US state: a place in the USA
+                        m.country_name = self.gaz.country_name("USA")
+                        m.said = self.gaz.in_sentence("USA")
+                    break
+
+    def _us_cue(self, ev: Evidence, a: int, b: int) -> bool:
+        """Whether characters [a, b) hold a word that speaks of the USA (policy's cues)."""
+        toks = [t for t in ev.doc if a <= t.idx < b]
+        texts = [t.text for t in toks]
+        folded = [ev.folded[t.i] for t in toks]
         for words, exact in self.us_cues:
-            seq = texts if exact else ev.folded
+            seq = texts if exact else folded
             n = len(words)
             if any(tuple(seq[i:i + n]) == words for i in range(len(seq) - n + 1)):
                 return True
         return False
 
     def _resolve_entity(self, ent):
-        """(start, end, ISO3, kind) for an NER place the gazetteer did not match, or None.
+        """(start, end, Place) for an NER place the gazetteer did not match, or None.
 
         Only capitalised names resolve ("fine china" is porcelain, whatever NER says); the whole
         name is tried before its generic tail ("Kivu Province" -> "Kivu").
@@ -510,9 +750,10 @@ class MentionFinder:
             name = ent.doc[tokens[0].i:tokens[-1].i + 1].text
             if all(w in self.policy.generic_words for w in place_key(name).split()):
                 return None  # "Western Province", "North East": one in many countries
-            hit = self.gaz.lookup_place(name)
-            if hit is not None:
-                return tokens[0].i, tokens[-1].i + 1, hit[0], hit[1]
+            place = self.gaz.lookup_place(name)
+            if place is not None and not (place.common and ent.label_ not in _PLACE_LABELS) \
+                    and not (len(tokens) == 1 and len(name) < 4 and name.isupper()):
+                return tokens[0].i, tokens[-1].i + 1, place
             if fold(tokens[-1].text) not in _GENERIC_TAIL:
                 return None
             tokens = tokens[:-1]
@@ -522,13 +763,14 @@ class MentionFinder:
         doc = ev.doc
         span = doc[start:end]
         s, e = span.start_char, span.end_char
-        text = doc.text[s:e]
+        text = ev.text[s:e]
         if kind == "placeholder" and text.endswith("."):
             text, e = text[:-1], e - 1
         # The sentence around the mention, from the bounds listed once per Doc.
         sents = ev.sentences()
         _, sent_start, sent_end = sents[bisect_right(sents, (start, float("inf"), 0)) - 1]
         name = self.gaz.country_name(country) if country else " ".join(text.split())
+        said = self.gaz.in_sentence(country) if country else name
         return Mention(start=s, end=e, text=text, country=country, country_name=name, kind=kind,
                        org=org.text if org is not None else None, source=source,
-                       sent_start=sent_start, sent_end=sent_end)
+                       sent_start=sent_start, sent_end=sent_end, said=said)

@@ -40,16 +40,17 @@ def _split_blocks(doc):
     spaCy's senter runs on through headings, table cells and footers that end without a full
     stop; such a run-on "sentence" would give the classifier a window of unrelated text.
     """
+    text = doc.text  # built from the tokens on every access: read it once
     for i, tok in enumerate(doc[:-1]):
         if not tok.is_space or "\n" not in tok.text:
             continue
         nxt = doc[i + 1]
-        line_start = doc.text[nxt.idx:nxt.idx + 2]
-        prev_line = doc.text[doc.text.rfind("\n", 0, tok.idx) + 1:tok.idx]
+        line_start = text[nxt.idx:nxt.idx + 2]
+        prev_line = text[text.rfind("\n", 0, tok.idx) + 1:tok.idx]
         if tok.text.count("\n") >= 2 or line_start.startswith(_BLOCK_START) or (
             prev_line.startswith("#")
         ) or (
-            line_start[:1].isdigit() and doc.text[nxt.idx:nxt.idx + 4].split(" ")[0].endswith(".")
+            line_start[:1].isdigit() and text[nxt.idx:nxt.idx + 4].split(" ")[0].endswith(".")
         ):
             nxt.is_sent_start = True
     return doc

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
 from .normalize import fold
-from .schema import LABELS, VERDICTS
+from .schema import KINDS, LABELS, VERDICTS
 
 LABELS_FILE = "labels.toml"
 POLICY_FILE = "policy.toml"
@@ -62,6 +62,18 @@ class LabelPolicy:
     suggest: Mapping[str, str]
     #: The message of a mention made blame by a later sentence (followup.py).
     follow_up_message: str
+    #: Mention kinds labelled by rule, not by the classifier: kind -> (label, decision).
+    by_kind: Mapping[str, tuple[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    #: P(blame) + P(situation) from which a mention below both thresholds is still flagged.
+    flagged_min: float = 1.01
+    #: Added to the message of a mention written with hidden characters ({what}).
+    hidden_message: str = "({what})"
+    #: Said instead of a rewrite where none is safe ({country}).
+    no_safe_rewrite: str = "Remove or generalise this sentence."
+    #: Said of a sentence naming no country that accuses the one named beside it ({country}).
+    accuses_elsewhere: str = "Remove or generalise this sentence."
+    #: The message of a flagged finding whose deciding words are known, per label ({evidence}).
+    evidence: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def rule(self, label: str) -> LabelRule:
         return self.labels[label]
@@ -92,8 +104,20 @@ def load_label_policy(rules_dir: Path) -> LabelPolicy:
         if rule.counts and rule.sarif is None:
             raise ValueError(f"rules/labels.toml: [labels.{rule.label}.sarif] is missing")
     d = raw["decision"]
-    return LabelPolicy(MappingProxyType(labels), float(d["blame_min"]), float(d["situation_min"]),
-                       MappingProxyType(dict(raw["suggest"])), raw["follow_up"]["message"])
+    by_kind = {kind: (spec["label"], spec["decision"]) for kind, spec in raw.get("by_kind", {}).items()}
+    for kind, (label, _) in by_kind.items():
+        if label not in labels or kind not in KINDS:
+            raise ValueError(f"rules/labels.toml: [by_kind] {kind} = {label}: unknown kind or label")
+    advice = raw.get("advice", {})
+    return LabelPolicy(
+        labels=MappingProxyType(labels), blame_min=float(d["blame_min"]),
+        situation_min=float(d["situation_min"]), suggest=MappingProxyType(dict(raw["suggest"])),
+        follow_up_message=raw["follow_up"]["message"], by_kind=MappingProxyType(by_kind),
+        flagged_min=float(d.get("flagged_min", 1.01)),
+        hidden_message=raw.get("hidden", {}).get("message", LabelPolicy.hidden_message),
+        no_safe_rewrite=advice.get("no_safe_rewrite", LabelPolicy.no_safe_rewrite),
+        accuses_elsewhere=advice.get("accuses_elsewhere", LabelPolicy.accuses_elsewhere),
+        evidence=MappingProxyType(dict(raw.get("evidence", {}))))
 
 
 # --------------------------------------------------------------------------- policy.toml
@@ -117,6 +141,30 @@ class CityPolicy:
 
 
 @dataclass(frozen=True)
+class PlaceCues:
+    """The words that confirm a smaller place (policy.toml [places]), folded."""
+
+    before: frozenset[str]
+    nouns_before: frozenset[tuple[str, ...]]
+    nouns_after: frozenset[str]
+    possessed: frozenset[str]
+    suffixes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DocumentNames:
+    """The words that make a place part of a treaty's or document's name (policy.toml
+    [documents]), as folded token tuples."""
+
+    after: frozenset[tuple[str, ...]]
+    before: frozenset[tuple[str, ...]]
+
+
+def _phrases(words) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(fold(w) for w in phrase.split()) for phrase in words)
+
+
+@dataclass(frozen=True)
 class MentionPolicy:
     """How the gazetteer is built and how the finder decides: rules/policy.toml, typed and folded.
 
@@ -125,6 +173,7 @@ class MentionPolicy:
 
     title_case_only: frozenset[str]
     confirm_names: frozenset[str]
+    strict_names: frozenset[str]
     locatives: frozenset[str]
     place_prepositions: frozenset[str]
     person_override: frozenset[str]
@@ -150,6 +199,8 @@ class MentionPolicy:
     resolve: Mapping[str, tuple[str, ...]]
     #: Words that make "Georgia" the US state (as written; the finder decides how to match).
     georgia_us_context: tuple[str, ...]
+    places: PlaceCues
+    documents: DocumentNames
 
     @classmethod
     def from_toml(cls, raw: dict) -> MentionPolicy:
@@ -161,6 +212,7 @@ class MentionPolicy:
         return cls(
             title_case_only=_folded(raw["case"]["title_case_only"]),
             confirm_names=_folded(conf["names"]),
+            strict_names=_folded(conf.get("strict", ())),
             locatives=_folded(conf["locatives"]),
             place_prepositions=_folded(conf.get("place_prepositions", conf["locatives"])),
             person_override=_folded(conf.get("person_override", ())),
@@ -188,6 +240,13 @@ class MentionPolicy:
                 surface: tuple(c.strip() for c in value.split("|") if c.strip())
                 for surface, value in resolve.items() if isinstance(value, str)}),
             georgia_us_context=tuple(resolve.get("Georgia_us_context", ())),
+            places=PlaceCues(_folded(raw["places"]["before"]),
+                             _phrases(raw["places"]["nouns_before"]),
+                             _folded(raw["places"]["nouns_after"]),
+                             _folded(raw["places"]["possessed"]),
+                             _folded(raw["places"]["suffixes"])),
+            documents=DocumentNames(_phrases(raw["documents"]["after"]),
+                                    _phrases(raw["documents"]["before"])),
         )
 
 

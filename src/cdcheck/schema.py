@@ -29,6 +29,8 @@ class Mention:
     source: str = "gazetteer"
     sent_start: int = field(default=0, repr=False)
     sent_end: int = field(default=0, repr=False)
+    #: The country's name as said in a sentence ("the Philippines"), for messages.
+    said: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -40,6 +42,11 @@ class Mention:
     def key(self) -> str:
         """The country key used for grouping and invariance: ISO3, or "X" for a placeholder."""
         return self.country or "X"
+
+    @property
+    def in_sentence(self) -> str:
+        """The country as a message names it: "the Philippines", "Ghana", "Country X"."""
+        return self.said or self.country_name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +135,46 @@ class Explanation:
                    d.get("follow_up"), d.get("own_sentence"))
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """A suggestion: the span of the document's text it replaces and the new text, or None
+    with advice where no rewrite is safe."""
+
+    start: int
+    end: int
+    text: str | None
+    advice: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
+        if self.advice:
+            d["advice"] = self.advice
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Rewrite:
+        return cls(d["start"], d["end"], d.get("text"), d.get("advice", ""))
+
+
+@dataclass(frozen=True)
+class EvidenceSpan:
+    """The words that drove a finding (evidence.py): a span of the document's text and how much
+    leaving it out lowered the label's probability."""
+
+    start: int
+    end: int
+    text: str
+    weight: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text,
+                "weight": round(self.weight, 4)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EvidenceSpan:
+        return cls(d["start"], d["end"], d["text"], d.get("weight", 0.0))
+
+
 @dataclass
 class Finding:
     """A mention with its label, severity, the reason and a suggested rewrite: built complete,
@@ -143,6 +190,13 @@ class Finding:
     explanation: Explanation = field(default_factory=Explanation)
     location: Location | None = None
     accepted: Acceptance | None = None
+    #: Hidden characters or lookalike letters in or right after the mention, as found in the
+    #: text ("zero-width space U+200B"): a name written so is still a mention.
+    hidden: tuple[str, ...] = ()
+    #: What `suggestion` replaces in the document's text (None text: no safe rewrite).
+    rewrite: Rewrite | None = None
+    #: The words that drove a blame or situation finding.
+    evidence: EvidenceSpan | None = None
 
     def __post_init__(self) -> None:
         if self.label not in LABELS:
@@ -179,6 +233,12 @@ class Finding:
             d["location"] = self.location.to_dict()
         if self.accepted is not None:
             d["accepted"] = self.accepted.reason
+        if self.hidden:
+            d["hidden_characters"] = list(self.hidden)
+        if self.rewrite is not None:
+            d["rewrite"] = self.rewrite.to_dict()
+        if self.evidence is not None:
+            d["evidence"] = self.evidence.to_dict()
         return d
 
     @classmethod
@@ -192,7 +252,10 @@ class Finding:
             accepted = Acceptance(d["accepted"], line, origin)
         return cls(Mention.from_dict(d), d["label"], d["severity"], d["confidence"], d["sentence"],
                    d["message"], d.get("suggestion"), explanation,
-                   Location.from_dict(d["location"]) if d.get("location") else None, accepted)
+                   Location.from_dict(d["location"]) if d.get("location") else None, accepted,
+                   tuple(d.get("hidden_characters", ())),
+                   Rewrite.from_dict(d["rewrite"]) if d.get("rewrite") else None,
+                   EvidenceSpan.from_dict(d["evidence"]) if d.get("evidence") else None)
 
 
 @dataclass
@@ -208,6 +271,9 @@ class DocumentReport:
     speaker_country: str | None = None
     #: The acceptances the document's directives and the configuration made (their to_dict()s).
     directives: list[dict[str, Any]] = field(default_factory=list)
+    #: Advice about the check itself ("the statement says it speaks for the country under
+    #: review: give --speaker-country").
+    hints: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -226,6 +292,8 @@ class DocumentReport:
             d["speaker_country"] = self.speaker_country
         if self.directives:
             d["directives"] = self.directives
+        if self.hints:
+            d["hints"] = list(self.hints)
         return d
 
     @classmethod
@@ -238,7 +306,7 @@ class DocumentReport:
         findings = [Finding.from_dict(f) for f in d["findings"]]
         return cls(d["source"], text, [f.mention for f in findings], findings, d.get("verdict"),
                    speaker_country=d.get("speaker_country"),
-                   directives=list(d.get("directives", [])))
+                   directives=list(d.get("directives", [])), hints=list(d.get("hints", [])))
 
 
 def worst_verdict(verdicts) -> str:

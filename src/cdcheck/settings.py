@@ -60,6 +60,12 @@ class Settings:
     )
     #: Largest text checked at once, in characters (about 100 pages).
     max_chars: int = int(os.environ.get("CDCHECK_MAX_CHARS", 300_000))
+    #: Most country mentions classified in one document (a statement has a few dozen at most).
+    max_mentions: int = int(os.environ.get("CDCHECK_MAX_MENTIONS", 5_000))
+    #: Longest a single check may take, in seconds, before it stops with an error (its stages
+    #: are linear and a text at max_chars takes well under this on two cores); below the web
+    #: service's hard limit (CDCHECK_CHECK_TIMEOUT, 60 s), so a check stops cleanly first.
+    time_budget: float = float(os.environ.get("CDCHECK_TIME_BUDGET", 45))
     batch_size: int = 32
 
     @classmethod

@@ -1,7 +1,12 @@
-"""Suggested rewrites: the sentence with every country mention generalised away.
+"""Suggested rewrites: the sentence that carries an accusation or a country's situation, with
+the mentions the rule objects to generalised away, and nothing else changed.
 
-A rewrite must be something the checker itself accepts: with no specific country named, the rule
-has nothing to object to (a statement with no country mention is `ok`). The words used live in
+A rewrite must be something the checker itself accepts and must keep what the speaker may say:
+the flagged mentions of the sentence become "some countries", "in some places"...; the allowed
+ones (the speaker's own work, a venue, a treaty's name) keep their words; when a later sentence
+carries the accusation ("The judiciary there remains corrupt"), that sentence is the one
+rewritten. Where no rewrite is safe (the sentence names the same country both in allowed and in
+objected words) the advice says so instead of offering a bad sentence. The words used live in
 rules/labels.toml ([suggest]); this module only decides which slot a mention stands in.
 """
 
@@ -10,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .schema import Mention
+from .context import UNMASKED, mentions_between
+from .schema import Mention, Rewrite  # noqa: F401  (Rewrite: the suggestions this module makes)
 
 _PLACE = {"capital", "city", "region"}
 _PREPS = {"in", "from", "to", "into", "across", "throughout", "within", "inside", "at", "via",
@@ -77,9 +83,13 @@ def _replacement(text: str, m: Mention, words: dict[str, str], after: str) -> tu
     return subject, after
 
 
-def rewrite(sentence: str, offset: int, mentions: Sequence[Mention], words: dict[str, str]) -> str:
-    """`sentence` (starting at `offset` in the document) with each mention in it generalised."""
-    inside = [m for m in mentions if offset <= m.start and m.end <= offset + len(sentence)]
+def rewrite(sentence: str, offset: int, mentions: Sequence[Mention], words: dict[str, str],
+            only: set[int] | None = None) -> str:
+    """`sentence` (starting at `offset` in the document) with its mentions generalised: all of
+    them, or those whose `id()` is in `only` (the others keep their words)."""
+    inside = [m for m in mentions_between(mentions, offset, offset + len(sentence))
+              if offset <= m.start and m.end <= offset + len(sentence) and m.kind not in UNMASKED
+              and (only is None or id(m) in only)]
     text = sentence
     # Right to left, so earlier offsets stay valid.
     for m in sorted(inside, key=lambda m: m.start, reverse=True):
@@ -93,13 +103,102 @@ def rewrite(sentence: str, offset: int, mentions: Sequence[Mention], words: dict
         if not head.strip() or head.rstrip().endswith((".", "!", "?", "\n")):
             rep = rep[:1].upper() + rep[1:]  # it now opens a sentence
         text = head + rep + after
-    text = " ".join(text.split())
-    for words_ in {words["in_country"], words["place_in"], words["country_plural"]}:
-        # two mentions generalised side by side: "some countries and some countries"
-        for joint in (" and ", " or ", ", "):
-            text = text.replace(words_ + joint + words_, words_)
-            text = text.replace(words_[:1].upper() + words_[1:] + joint + words_,
-                                words_[:1].upper() + words_[1:])
+    text = _merge_repeats(" ".join(text.split()), words)
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     return text
+
+
+def _merge_repeats(text: str, words: dict[str, str]) -> str:
+    """Mentions generalised side by side read as one: "some countries and some countries",
+    "in some countries and in some countries", "some places, some places and some places"."""
+    for phrase in {words["in_country"], words["place_in"], words["country_plural"],
+                   words["place_subject"]}:
+        for case in (phrase, phrase[:1].upper() + phrase[1:]):
+            item = rf"(?:(?P<prep>\b(?:in|from|to|into|of|across|through|at)\s+)?{re.escape(phrase)})"
+            run = re.compile(rf"(?:\b(?:in|from|to|into|of|across|through|at)\s+)?{re.escape(case)}"
+                             rf"(?:(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+){item})+")
+            text = run.sub(lambda m, case=case: _first_item(m.group(0), case), text)
+    return _agree_after_merge(text, words)
+
+
+def _first_item(run: str, case: str) -> str:
+    """The first item of a merged run, with its preposition if it had one."""
+    return run[:run.index(case) + len(case)]
+
+
+def _agree_after_merge(text: str, words: dict[str, str]) -> str:
+    """Auxiliaries coordinated after a generalised subject agree too: "Some countries have
+    failed and has ignored" -> "... and have ignored"."""
+    subject = words["country_plural"]
+    head = re.compile(rf"\b{re.escape(subject)}\b", re.IGNORECASE)
+    if not head.search(text):
+        return text
+    aux = re.compile(r"(\b(?:and|but|or)\s+)(has|is|was|does|hasn't|isn't|wasn't|doesn't)\b")
+    start = head.search(text).end()
+    clause_end = min((text.find(c, start) for c in (";", ". ", " which ", " who ")
+                      if text.find(c, start) >= 0), default=len(text))
+    part = aux.sub(lambda m: m.group(1) + _AUX[m.group(2)], text[start:clause_end])
+    return text[:start] + part + text[clause_end:]
+
+
+#: A later sentence's words that referred back to a country ("the ministry there", "its
+#: courts"), generalised: "the ministry there" -> "in some countries, the ministry".
+_THERE = re.compile(r"\s+there\b", re.IGNORECASE)
+_ITS_REF = re.compile(r"^(?P<its>[Ii]ts|[Tt]heir)\s+(?:own\s+)?")
+
+
+def rewrite_reference(sentence: str, reference: str, words: dict[str, str]) -> str | None:
+    """`sentence` (a later sentence that carries an accusation through `reference`) with the
+    reference made general; None if the reference cannot be found in it."""
+    at = sentence.find(reference)
+    if at < 0:
+        return None
+    ref = reference
+    if ref.lower() == "in the capital":
+        new = "in " + words["place_in"]
+        return (sentence[:at] + new + sentence[at + len(ref):]).strip()
+    new = _THERE.sub("", ref)
+    # Without its determiner the phrase no longer points back at one State: "the police
+    # there", "its courts" -> "police", "courts".
+    new = re.sub(r"^(?:the|its|their|local|national|same)\s+(?:own\s+|same\s+)?", "", new,
+                 flags=re.IGNORECASE)
+    lead = words["in_country"]
+    out = sentence[:at] + new + sentence[at + len(ref):]
+    head = out[:at].strip()
+    if not head:  # the reference opens the sentence: "In some countries, the ministry ..."
+        out = f"In {lead}, {out[0].lower()}{out[1:]}"
+    else:
+        out = f"In {lead}, {out[0].lower()}{out[1:]}" if out[:1].isupper() else out
+    return " ".join(out.split())
+
+
+def apply(text: str, findings) -> tuple[str, list[tuple[int, int, int]]]:
+    """`text` with every finding's rewrite applied (a sentence without a safe rewrite removed,
+    as its advice says), and the shifts made: (start, end, new length) per replaced span, to
+    map an offset of `text` into the new text (`moved`)."""
+    spans = {}
+    for f in findings:
+        r = f.rewrite
+        if r is not None and f.counts:
+            spans[(r.start, r.end)] = r.text or ""
+    out, pos, shifts = [], 0, []
+    for (s, e), new in sorted(spans.items()):
+        if s < pos:
+            continue  # overlapping rewrites: the first one wins
+        out += [text[pos:s], new]
+        shifts.append((s, e, len(new)))
+        pos = e
+    out.append(text[pos:])
+    return "".join(out), shifts
+
+
+def moved(offset: int, shifts: list[tuple[int, int, int]]) -> int | None:
+    """Where `offset` of the original text is in the text `apply` made (None: rewritten)."""
+    delta = 0
+    for s, e, n in shifts:
+        if offset >= e:
+            delta += n - (e - s)
+        elif offset >= s:
+            return None
+    return offset + delta

@@ -11,7 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .policy import LabelPolicy
-from .schema import Acceptance, Explanation, Finding, Location, Mention, worst_verdict
+from .schema import (
+    Acceptance,
+    EvidenceSpan,
+    Explanation,
+    Finding,
+    Location,
+    Mention,
+    Rewrite,
+    worst_verdict,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,8 @@ class Judgement:
     label: str
     confidence: float
     explanation: Explanation
+    #: The later sentence that carried the accusation (start, end in the checked text), if any.
+    later: tuple[int, int] | None = None
 
     @property
     def carried(self) -> bool:
@@ -35,6 +46,11 @@ def decide_label(probs: dict[str, float], policy: LabelPolicy) -> tuple[str, flo
     if probs.get("situation", 0.0) >= policy.situation_min:
         return ("situation", probs["situation"],
                 f"P(situation) {probs['situation']:.2f} >= {policy.situation_min}")
+    flagged = probs.get("blame", 0.0) + probs.get("situation", 0.0)
+    if flagged >= policy.flagged_min:  # more likely than not objected to: the likelier of two
+        label = max(("blame", "situation"), key=lambda k: probs.get(k, 0.0))
+        return (label, probs[label], f"P(blame) + P(situation) {flagged:.2f} >= "
+                f"{policy.flagged_min}, {label} the more probable")
     label = max(probs, key=probs.get)
     if policy.rule(label).counts:  # below its threshold: the better of the allowed ones
         label = max(("work", "neutral"), key=lambda k: probs.get(k, 0.0))
@@ -53,8 +69,18 @@ def judge(mention: Mention, probs: dict[str, float], policy: LabelPolicy,
     return Judgement(label, float(min(1.0, max(0.0, confidence))), explanation)
 
 
+def by_rule(mention: Mention, policy: LabelPolicy) -> Judgement | None:
+    """The judgement the policy gives a mention of its kind without the classifier, if any
+    (the place in a treaty's name is neutral)."""
+    if mention.kind not in policy.by_kind:
+        return None
+    label, decision = policy.by_kind[mention.kind]
+    return Judgement(label, 1.0, Explanation(decision=decision))
+
+
 def carry(judgement: Judgement, mention: Mention, probs: dict[str, float], reference: str,
-          policy: LabelPolicy, speaker_country: str | None = None) -> Judgement:
+          policy: LabelPolicy, speaker_country: str | None = None,
+          later: tuple[int, int] | None = None) -> Judgement:
     """`judgement` made blame by a later sentence that refers back to the mention, if it blames.
 
     `probs` are the classifier's scores for the later sentence read as if the country were named
@@ -71,23 +97,35 @@ def carry(judgement: Judgement, mention: Mention, probs: dict[str, float], refer
         decision=(f"a later sentence ({reference!r}): P(blame) {probs['blame']:.2f} >= "
                   f"{policy.blame_min}"),
         own_scores=dict(judgement.explanation.scores), follow_up=reference)
-    return Judgement("blame", carried.confidence, explanation)
+    return Judgement("blame", carried.confidence, explanation, later)
 
 
 def make_finding(mention: Mention, judgement: Judgement, sentence: str, policy: LabelPolicy, *,
-                 suggestion: str | None = None, location: Location | None = None,
-                 accepted: Acceptance | None = None) -> Finding:
-    """The finished finding for one mention: severity and message from the policy."""
+                 suggestion: Rewrite | None = None, location: Location | None = None,
+                 accepted: Acceptance | None = None, hidden: tuple[str, ...] = (),
+                 evidence: EvidenceSpan | None = None) -> Finding:
+    """The finished finding for one mention: severity and message from the policy, which says
+    the words that drove it where they are known; a mention written with hidden characters or
+    lookalike letters says so."""
     rule = policy.rule(judgement.label)
     if judgement.carried:
-        message = policy.follow_up_message.format(country=mention.country_name,
+        message = policy.follow_up_message.format(country=mention.in_sentence,
                                                   reference=judgement.explanation.follow_up)
     else:
-        message = rule.message.format(country=mention.country_name, text=mention.text)
+        message = rule.message.format(country=mention.in_sentence, text=mention.text)
+    if evidence is not None and judgement.label in policy.evidence and not judgement.carried:
+        quoted = " ".join(evidence.text.split())
+        quoted = quoted if len(quoted) <= 160 else quoted[:157].rstrip() + "..."
+        message = policy.evidence[judgement.label].format(evidence=quoted,
+                                                          country=mention.in_sentence)
+    if hidden:
+        message += " " + policy.hidden_message.format(what=", ".join(dict.fromkeys(hidden)))
     return Finding(mention=mention, label=judgement.label, severity=rule.severity,
                    confidence=judgement.confidence, sentence=sentence, message=message,
-                   suggestion=suggestion, explanation=replace(judgement.explanation),
-                   location=location, accepted=accepted)
+                   suggestion=suggestion.text if suggestion is not None else None,
+                   explanation=replace(judgement.explanation), location=location,
+                   accepted=accepted, hidden=tuple(hidden), rewrite=suggestion,
+                   evidence=evidence)
 
 
 def document_verdict(findings: Iterable[Finding], policy: LabelPolicy) -> str:

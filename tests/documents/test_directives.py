@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cdcheck.checker import Checker, CheckOptions
 from cdcheck.config import AllowEntry
 from cdcheck.documents import Document
-from cdcheck.documents.directives import Directive, covering, extract, from_config
-from cdcheck.errors import BadOption
+from cdcheck.documents.directives import (
+    MAX_DIRECTIVES,
+    Directive,
+    covering,
+    extract,
+    from_config,
+    resolve_codes,
+)
+from cdcheck.errors import BadOption, DocumentTooComplex
 
 CODES = {"GRC": "GRC", "GR": "GRC", "GREECE": "GRC", "TUR": "TUR", "NOR": "NOR", "NO": "NOR"}
 
@@ -191,3 +200,160 @@ def test_directive_in_a_real_check(checker):
     assert {f.mention.country for f in report.findings} == {"NOR"}
     counted = [f for f in report.findings if f.counts and f.flagged]
     assert counted == [] and report.verdict == "ok"
+
+
+# --------------------------------------------------------------------------- hostile input
+# Issue 12: the directive regular expressions were quadratic (73 s for "<!--cdcheck:" * 25000,
+# 15 s for a directive with 60,000 spaces). The scan is now linear; each case below is timed
+# generously (a loaded 2-core machine), the speed itself is measured in bench/fuzz_readers.py.
+
+def _timed_extract(text: str, limit: float = 2.0):
+    import time
+
+    t = time.perf_counter()
+    try:
+        result = extract(text, resolve, "h.md")
+    except (BadOption, DocumentTooComplex) as exc:
+        result = exc
+    assert time.perf_counter() - t < limit
+    return result
+
+
+@pytest.mark.parametrize("text", [
+    "<!--cdcheck:" * 25000,                                             # never closed
+    "<!-- cdcheck: allow" + " " * 60000 + "-->",                        # spaces, no reason
+    "<!-- cdcheck: allow GRC" + " " * 60000 + "x -->",                  # spaces, then junk
+    "<!-- cdcheck: allow GRC \"" + " " * 60000 + "\" x" + " " * 60000 + "-->",
+    "<!--" + " " * 200000 + "cdcheck" + " " * 200000,                   # an open prefix
+    "<!-- " * 50000 + "cdcheck: allow GRC \"r\" -->",                   # many plain openers
+    "<!-- cdcheck: allow " + "GRC, " * 40000 + "-->",                   # codes, no quote
+    "<!-- cdcheck: allow GRC “" + "\"“" * 40000 + " -->",              # a curly quote never closed
+    "-->" * 50000 + "<!--cdcheck:" * 10000,
+])
+def test_hostile_directive_input_is_linear(text):
+    result = _timed_extract(text)
+    assert isinstance(result, (tuple, BadOption))
+
+
+def test_many_directives_on_one_long_line_and_paragraph_are_linear():
+    one = '<!-- cdcheck: allow GRC "r" --> Greece. '
+    clean, found = _timed_extract(one * MAX_DIRECTIVES + "x" * 1_000_000)
+    assert len(found) == MAX_DIRECTIVES and len(clean) == len(one) * MAX_DIRECTIVES + 1_000_000
+    assert {d.scope for d in found} == {"paragraph"}
+    own_lines = ('<!-- cdcheck: allow GRC "r" -->\n' * MAX_DIRECTIVES) + " " * 1_000_000 + "Greece."
+    _, found = _timed_extract(own_lines)
+    assert {(d.scope, d.start) for d in found} == {("next paragraph", 32 * MAX_DIRECTIVES)}
+
+
+def test_more_directives_than_the_cap_are_refused_early():
+    text = '<!-- cdcheck: allow GRC "r" -->\n' * (MAX_DIRECTIVES + 1) + "Greece.\n"
+    with pytest.raises(DocumentTooComplex, match=f"more than {MAX_DIRECTIVES:,} cdcheck") as exc:
+        extract(text, resolve, "many.md")
+    assert str(exc.value).startswith("many.md: ") and exc.value.http_status == 422
+    huge = '<!-- cdcheck: allow GRC "r" -->' * 200_000  # stops at the cap, not at the end
+    assert isinstance(_timed_extract(huge), DocumentTooComplex)
+
+
+# The patterns this module used before issue 12, kept as the oracle for the linear scanner on
+# inputs small enough for them: same directives, same blanked text, same messages.
+_OLD_COMMENT = re.compile(r"<!--\s*cdcheck\s*:(?P<body>.*?)-->", re.S)
+_OLD_BODY = re.compile(
+    r'\s*(?P<verb>[A-Za-z-]+)\s+(?P<codes>[^"“”]*?)\s*(?:"(?P<r1>[^"]*)"|“(?P<r2>[^”]*)”)\s*\Z',
+    re.S)
+
+
+def _old_paragraph(text, pos):
+    lines = text.splitlines(keepends=True)
+    starts = [sum(len(x) for x in lines[:i]) for i in range(len(lines))]
+    idx = max(0, next((i for i, s in enumerate(starts) if s > pos), len(starts)) - 1)
+    lo = idx
+    while lo > 0 and lines[lo - 1].strip():
+        lo -= 1
+    hi = idx
+    while hi + 1 < len(lines) and lines[hi + 1].strip():
+        hi += 1
+    return starts[lo], starts[hi] + len(lines[hi])
+
+
+def _old_extract(text, source="o.md"):
+    found = list(_OLD_COMMENT.finditer(text))
+    if not found:
+        return text, []
+    chars = list(text)
+    for m in found:
+        for i in range(m.start(), m.end()):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    clean = "".join(chars)
+    out = []
+    for m in found:
+        line = text.count("\n", 0, m.start()) + 1
+        body = _OLD_BODY.match(m.group("body"))
+        if body is None or body.group("verb").lower() not in ("allow", "allow-file"):
+            raise BadOption(
+                f"{source}: line {line}: cannot read the cdcheck directive "
+                f"{m.group(0).strip()[:80]!r}; write <!-- cdcheck: allow CODE \"reason\" --> "
+                "or <!-- cdcheck: allow-file CODE \"reason\" -->")
+        reason = (body.group("r1") if body.group("r1") is not None else body.group("r2")).strip()
+        if not reason:
+            raise BadOption(f"{source}: line {line}: a cdcheck directive needs a reason in quotes")
+        try:
+            countries = resolve_codes(body.group("codes").split(","), resolve)
+        except BadOption as exc:
+            raise BadOption(f"{source}: line {line}: {exc}") from None
+        line_start = clean.rfind("\n", 0, m.start()) + 1
+        line_end = clean.find("\n", m.end())
+        line_end = len(clean) if line_end == -1 else line_end
+        if body.group("verb").lower() == "allow-file":
+            start, end, scope = 0, len(clean), "file"
+        elif clean[line_start:line_end].strip():
+            (start, end), scope = _old_paragraph(clean, m.start()), "paragraph"
+        else:
+            nxt = re.compile(r"\S").search(clean, line_end)
+            (start, end) = (len(clean), len(clean)) if nxt is None else _old_paragraph(
+                clean, nxt.start())
+            scope = "next paragraph"
+        out.append(Directive(countries, reason, start, end, line, scope))
+    return clean, out
+
+
+_PIECES = ["<!--", "-->", " cdcheck", "cdcheck", ":", " allow", "allow-file", "alow", " GRC",
+           ",", " TUR", " X", " *", '"', '"why"', "“", "”", "“a \"q\"”", " ", "  ", "\n", "\n\n",
+           "\r\n", "\x0c", "\u2028", "Greece.", "text", "\t"]
+
+
+_SKELETON = ["<!--", " cdcheck", ":", " allow", " GRC", ",", " TUR", ' "why"', " -->", "\n",
+             "Greece.", "\n\n"]
+
+
+def _mutated(edits) -> str:
+    """The skeleton of a valid directive and its paragraph with some pieces replaced."""
+    pieces = list(_SKELETON)
+    for i, piece in edits:
+        pieces[i] = piece
+    return "".join(pieces)
+
+
+def _outcome(fn, text):
+    try:
+        return fn(text)
+    except BadOption as exc:
+        return ("error", str(exc))
+
+
+def test_linear_scanner_agrees_with_the_old_patterns():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    edits = st.lists(st.tuples(st.integers(0, len(_SKELETON) - 1),
+                               st.sampled_from([*_PIECES, ""])), max_size=3)
+    texts = st.one_of(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+                      st.lists(edits.map(_mutated), min_size=1, max_size=4).map("".join))
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(texts)
+    def agree(text):
+        assert _outcome(lambda t: extract(t, resolve, "o.md"), text) == \
+            _outcome(_old_extract, text)
+
+    agree()

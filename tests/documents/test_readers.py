@@ -150,6 +150,55 @@ def test_docx_tracked_insertions_are_read_and_deletions_left_out():
     assert "Chad" not in doc.text
 
 
+def test_docx_sections_nested_tables_and_parts_read_as_python_docx_would():
+    """The streaming reader (issue 12) against a document python-docx writes: each section's
+    own headers (first-page ones included, linked ones once), nested tables reported at the
+    outer cell, the body after a section break."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).text = "Heading on Kenya"
+    t.cell(0, 2).text = "third"
+    inner = t.cell(1, 0).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text = "nested A"
+    inner.cell(1, 1).text = "nested B"
+    d.sections[0].header.paragraphs[0].text = "first section header"
+    second = d.add_section()
+    second.header.is_linked_to_previous = False
+    second.header.paragraphs[0].text = "second header"
+    second.different_first_page_header_footer = True
+    second.first_page_header.paragraphs[0].text = "first page header"
+    d.sections[0].footer.paragraphs[0].text = "the footer"
+    d.add_paragraph("after the section break")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = load_bytes(buf.getvalue(), "s.docx", ".docx")
+    assert doc.text == ("first section header\n\nfirst page header\n\nsecond header\n\n"
+                        "Heading on Kenya\n\nthird\n\nnested A\n\nnested B\n\n"
+                        "after the section break\n\nthe footer")
+    assert [describe(loc) for _, loc in doc.segments] == [
+        "header, paragraph 1", "header, paragraph 2", "header, paragraph 3",
+        "table 1, row 1, cell 1", "table 1, row 1, cell 3", "table 1, row 2, cell 1",
+        "table 1, row 2, cell 1", "paragraph 1", "footer, paragraph 1"]
+
+
+def test_docx_text_boxes_and_content_controls_are_read_in_place():
+    data = docbuild._rezip(docbuild.docx_bytes(["PLACEHOLDER"]), "word/document.xml",
+                           lambda b: b.replace(
+                               b"<w:r><w:t>PLACEHOLDER</w:t></w:r>",
+                               b'<w:r><w:t xml:space="preserve">Before </w:t></w:r><w:r><w:drawing>'
+                               b"<w:txbxContent><w:p><w:r><w:t>Boxed Peru</w:t></w:r></w:p>"
+                               b"</w:txbxContent></w:drawing></w:r>")
+                           .replace(b"<w:sectPr", b"<w:sdt><w:sdtContent><w:p><w:r><w:t>In a "
+                                    b"control</w:t></w:r></w:p></w:sdtContent></w:sdt><w:sectPr"))
+    doc = load_bytes(data, "b.docx", ".docx")
+    assert doc.text == "Before \n\nBoxed Peru\n\nIn a control"
+    assert [describe(loc) for _, loc in doc.segments] == ["paragraph 1"] * 2 + ["paragraph 2"]
+
+
 # --------------------------------------------------------------------------- .pdf
 
 def test_pdf_pages_lines_and_soft_wraps():

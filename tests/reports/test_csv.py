@@ -47,6 +47,7 @@ def test_rows_carry_offsets_locations_and_policy_text(reports):
         assert report.text[int(row["start"]):int(row["end"])] == row["text"]
         assert row["line"] == "3" and row["location"].startswith("line 3, column ")
         assert row["verdict"] == "violation" and row["message"] == f.message
+        assert row["evidence"] and row["evidence"] == f.evidence.text  # the deciding words
     accepted = by_file["accepted.md"]
     assert all(r["accepted"] == "the Guide's own example, quoted" for r in accepted)
     assert any(r["table"] == "1" and r["cell"] == "2" for r in by_file["submission.docx"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import docbuild
@@ -10,6 +11,7 @@ import pytest
 
 from cdcheck.batch import screen
 from cdcheck.reports.html import render_html
+from cdcheck.schema import DocumentReport, EvidenceSpan, Finding, Location, Mention
 
 
 class _Collect(HTMLParser):
@@ -85,7 +87,7 @@ def test_summary_and_every_document(page, reports):
 
 def test_mentions_are_marked_by_severity_and_linked_to_their_finding(page, reports):
     html, parsed = page
-    marks = [(a["class"], a["id"]) for t, a in parsed.tags if t == "mark"]
+    marks = [(a["class"], a["id"]) for t, a in parsed.tags if t == "mark" and a["class"] != "evidence"]
     assert len(marks) == sum(len(r.findings or []) for r in reports)
     classes = {c for c, _ in marks}
     assert {"m-error", "m-accepted", "m-info"} <= classes
@@ -102,6 +104,32 @@ def test_findings_show_reason_suggestion_location_and_acceptance(page, reports):
     assert "Try: " + " ".join(blame.suggestion.split()) in text
     assert "table 1, row 2, cell 2" in text and "page 2, line 1, column 1" in text
     assert "Accepted: the Guide's own example, quoted" in text
+
+
+def _evidence_marks(html: str) -> list[str]:
+    return [unescape(m) for m in re.findall(r'<mark class="evidence">(.*?)</mark>', html, re.S)]
+
+
+def test_the_words_that_decided_a_blame_finding_are_highlighted(page, reports):
+    html, _ = page
+    blame = next(f for r in reports if r.ok for f in r.findings
+                 if f.label == "blame" and f.counts and f.evidence is not None)
+    marked = _evidence_marks(html)
+    assert any(m.strip() and m in blame.evidence.text for m in marked)
+
+
+def test_evidence_is_escaped_and_split_around_the_mention_it_holds():
+    text = "Thanks. Country X jails <b>victims</b> & more. Next."
+    m = Mention(8, 17, "Country X", None, "Country X", "placeholder")
+    end = text.index(" & more")
+    finding = Finding(m, "blame", "error", 0.9, "Country X jails <b>victims</b> & more.", "msg",
+                      location=Location(line=1, column=9),
+                      evidence=EvidenceSpan(8, end, text[8:end], 0.3))
+    html = render_html([DocumentReport("s.txt", text, [m], [finding], "violation")])
+    # in the statement, the evidence around the mention; in the finding, the words themselves
+    assert _evidence_marks(html) == [" jails <b>victims</b>", "Country X jails <b>victims</b>"]
+    assert "<b>victims</b>" not in html
+    assert 'Decided by:</b> &ldquo;<mark class="evidence">Country X jails &lt;b&gt;' in html
 
 
 def test_empty_batch_renders():

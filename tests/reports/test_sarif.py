@@ -13,7 +13,7 @@ import pytest
 from cdcheck.batch import screen
 from cdcheck.documents import describe
 from cdcheck.reports.sarif import artifact_uri, render_sarif, rules, to_sarif
-from cdcheck.schema import Location
+from cdcheck.schema import DocumentReport, EvidenceSpan, Finding, Location, Mention
 
 SCHEMA = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
 
@@ -73,6 +73,47 @@ def test_text_results_point_at_line_and_column_of_the_mention(batch, log):
         start, end = region["startColumn"] - 1, region["endColumn"] - 1
         assert line[start:end] == region["snippet"]["text"]
         assert region["snippet"]["text"].lower() == "country x"
+
+
+def _offset(lines: list[str], line: int, column: int) -> int:
+    """The character offset of a 1-based line and column in text split on newlines."""
+    return sum(len(ln) + 1 for ln in lines[:line - 1]) + column - 1
+
+
+def test_blame_results_carry_the_words_that_decided_them(batch, log):
+    root, _ = batch
+    text = (root / "guide.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    blamed = [r for r in log["runs"][0]["results"] if r["ruleId"] == "blame"
+              and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "guide.txt"]
+    assert blamed
+    for result in blamed:
+        evidence = result["properties"]["evidence"]
+        assert evidence["text"].strip() and text[evidence["start"]:evidence["end"]] == evidence["text"]
+        words = " ".join(evidence["text"].split())
+        assert result["message"]["text"].count(words[:60]) == 1  # quoted once, by the message
+        (related,) = result["relatedLocations"]
+        assert related["message"]["text"] == "the words that decided it"
+        region = related["physicalLocation"]["region"]
+        start = _offset(lines, region["startLine"], region["startColumn"])
+        end = _offset(lines, region["endLine"], region["endColumn"])
+        assert (start, end) == (evidence["start"], evidence["end"])
+        assert region["snippet"]["text"] == evidence["text"]
+
+
+def test_evidence_on_other_lines_than_the_mention_gets_its_own_line_and_column(checker):
+    text = "Thank you.\nCountry X jails victims.\nIt also tortures them."
+    m = Mention(11, 20, "Country X", None, "Country X", "placeholder")
+    after = EvidenceSpan(text.index("It"), len(text), "It also tortures them.")
+    before = EvidenceSpan(0, 10, "Thank you.")
+    findings = [Finding(m, "blame", "error", 0.9, text, "msg", location=Location(line=2, column=1),
+                        evidence=e) for e in (after, before)]
+    report = DocumentReport("s.txt", text, [m], findings, "violation")
+    results = to_sarif([report], checker.policy)["runs"][0]["results"]
+    regions = [r["relatedLocations"][0]["physicalLocation"]["region"] for r in results]
+    assert [(g["startLine"], g["startColumn"], g["endLine"], g["endColumn"]) for g in regions] == [
+        (3, 1, 3, 23), (1, 1, 1, 11)]
+    assert "Decided by the words \u201cIt also tortures them.\u201d" in results[0]["message"]["text"]
 
 
 def test_docx_and_pdf_results_give_paragraph_or_page_and_say_where(log):

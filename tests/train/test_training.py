@@ -47,8 +47,11 @@ def test_training_saves_every_member_and_the_metadata(trained):
     saved = json.loads((out / META_FILE).read_text(encoding="utf-8"))
     assert saved["classes"] == list(CLASSES) and saved["train_examples"] > 0
     assert 0.0 <= saved["dev"]["macro_f1"] <= 1.0
-    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
-    assert size < 20_000_000  # small enough to commit
+    adapters = sum(f.stat().st_size for d in ("member-1", "member-2")
+                   for f in (out / d).rglob("*") if f.is_file())
+    assert adapters < 20_000_000  # the trained weights stay small enough to commit
+    assert (out / "model.onnx").is_file() and (out / "tokenizer.json").is_file()
+    assert saved["onnx"]["members"] == 2  # exported at the end of training
 
 
 def test_trained_ensemble_loads_and_predicts_probabilities(trained, checker):

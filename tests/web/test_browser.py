@@ -112,12 +112,18 @@ def test_paste_the_guides_example_and_see_the_violation(page, guide_examples):
     # The statement is shown whole, marks included, as plain text.
     statement = page.find_element(By.ID, "statement").text
     assert "non-punishment of Victims of Trafficking" in statement
+    # The words that decided the blame are underlined in the statement, outside the marks.
+    evidence = page.find_elements(By.CSS_SELECTOR, "#statement .evidence")
+    assert evidence and all(e.is_displayed() for e in evidence)
+    assert all(e.text.strip() and e.text in text for e in evidence)
+    assert not page.find_elements(By.CSS_SELECTOR, "#statement mark .evidence, #statement .evidence mark")
     # Focus moved to the result; the live region says the verdict.
     assert page.switch_to.active_element.get_attribute("id") == "results-heading"
     _wait(page, lambda d: "Violation" in d.find_element(By.ID, "status").get_attribute("textContent"))
     # Each blamed mention has its reason, a rewrite and a button to copy it.
     first = page.find_element(By.CSS_SELECTOR, "#findings li.sev-error")
     assert "Why:" in first.text and "Suggested rewrite:" in first.text
+    assert first.find_element(By.CSS_SELECTOR, ".decided").text.startswith("Decided by: ")
     rewrite = first.find_element(By.CSS_SELECTOR, ".rewrite").text
     assert rewrite and "country x" not in rewrite.lower()
     copy = first.find_element(By.CSS_SELECTOR, "button")

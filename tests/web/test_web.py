@@ -20,7 +20,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from cdcheck.documents import SUPPORTED
+from cdcheck.documents import MAX_BYTES, SUPPORTED
 from cdcheck.errors import ModelNotFound
 from cdcheck.reports.json import to_json
 from cdcheck.web import create_app, warm_up
@@ -100,6 +100,20 @@ def test_gunicorn_config_and_app_load():
     assert result.returncode == 0, result.stderr
 
 
+def test_gunicorn_config_bounds_every_request(monkeypatch):
+    for var in ("CDCHECK_THREADS", "CDCHECK_TIMEOUT", "CDCHECK_KEEPALIVE", "CDCHECK_WORKERS"):
+        monkeypatch.delenv(var, raising=False)
+    spec_ = importlib.util.spec_from_file_location("cdcheck_gunicorn_conf", ROOT / "gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(conf)
+    assert conf.worker_class == "gthread" and conf.preload_app is True
+    assert conf.worker_connections == conf.threads  # every accepted request has a thread
+    assert conf.keepalive == 0  # load spreads again after a worker is replaced
+    assert conf.timeout <= 30 and conf.accesslog is None
+    assert callable(conf.when_ready) and callable(conf.post_worker_init)
+    assert conf.EXIT_STUCK not in (3, 4)  # gunicorn's boot/app-load errors would halt the master
+
+
 def test_one_checker_per_app_created_lazily(monkeypatch):
     made = []
 
@@ -148,9 +162,43 @@ def test_openapi_describes_both_endpoints(client):
     assert set(doc["paths"]) >= {"/api/v1/check", "/healthz"}
     op = doc["paths"]["/api/v1/check"]["post"]
     assert {"application/json", "multipart/form-data"} <= set(op["requestBody"]["content"])
-    assert {"200", "400", "413", "415", "422"} <= set(op["responses"])
+    assert set(op["responses"]) == {"200", "400", "413", "415", "422", "500", "503"}
     assert "security" not in op  # no token configured
-    jsonschema.Draft202012Validator.check_schema(doc["components"]["schemas"]["CheckResponse"])
+    for schema in doc["components"]["schemas"].values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_openapi_names_every_error_code_and_limit(client, checker):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    op = doc["paths"]["/api/v1/check"]["post"]
+    said = {status: answer["description"] for status, answer in op["responses"].items()}
+    for status, codes in {"400": ["malformed_json", "invalid_request", "missing_text",
+                                  "missing_file", "empty_text", "bad_option"],
+                          "413": ["too_large", f"{MAX_BYTES:,}", f"{checker.settings.max_chars:,}"],
+                          "415": ["unsupported_media_type", "unsupported_format"],
+                          "422": ["unreadable_document", "too_complex"],
+                          "500": ["internal_error", "model_not_found"],
+                          "503": ["busy", "check_timeout", "Retry-After"]}.items():
+        for code in codes:
+            assert code in said[status], (status, code)
+    assert "Retry-After" in op["responses"]["503"]["headers"]
+    query = {p["name"]: p for p in op["parameters"]}
+    assert query["include_text"]["schema"]["type"] == "boolean"
+    text = op["requestBody"]["content"]["application/json"]["schema"]["properties"]["text"]
+    assert text["maxLength"] == checker.settings.max_chars and text["pattern"]
+    health = doc["components"]["schemas"]["Health"]
+    assert {"busy", "check_seconds", "queued", "models_loaded"} <= set(health["required"])
+    assert set(doc["paths"]["/healthz"]["get"]["responses"]) == {"200", "503"}
+
+
+def test_openapi_module_is_made_of_small_functions():
+    import inspect
+
+    from cdcheck.web import openapi
+
+    for name, fn in inspect.getmembers(openapi, inspect.isfunction):
+        if fn.__module__ == openapi.__name__:
+            assert len(inspect.getsource(fn).splitlines()) < 80, name
 
 
 # --------------------------------------------------------------------------- checking
@@ -202,7 +250,7 @@ def test_upload_answers_the_clis_document_object(client, checker, tmp_path):
 def test_directives_in_the_text_are_honoured(client):
     text = ('<!-- cdcheck: allow-file X "reviewed by the Secretariat" -->\n'
             "Country X is not adequately treating victims of trafficking in persons.\n")
-    body = client.post(API + "?include_text=1", json={"text": text}).get_json()
+    body = client.post(API + "?include_text=true", json={"text": text}).get_json()
     doc = body["document"]
     assert doc["verdict"] == "ok"
     assert all(f.get("accepted") == "reviewed by the Secretariat"

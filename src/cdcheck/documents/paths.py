@@ -5,6 +5,7 @@ matches a folder matches everything in it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -38,7 +39,9 @@ class PathFilter:
         anchor = base or root
         if anchor is not None:
             try:
-                return path.resolve().relative_to(anchor.resolve()).as_posix()
+                # realpath, not Path.resolve(): a loop of links is a path here, not an error
+                return Path(os.path.realpath(path)).relative_to(
+                    os.path.realpath(anchor)).as_posix()
             except ValueError:
                 pass
         return path.as_posix().removeprefix("./")
@@ -59,7 +62,9 @@ def expand_paths(paths: Iterable[str], keep: PathFilter | None = None,
 
     `keep` filters files found in folders; files named explicitly are always checked unless
     `force_exclude` (as in a pre-commit hook, which names every changed file): then it filters
-    them too.
+    them too. In a folder, every entry with a supported suffix that is not a folder is yielded,
+    FIFOs, devices, sockets and broken links included, so that reading reports each as that
+    entry's error instead of skipping it silently; links to folders are not followed.
     """
     keep = keep or PathFilter()
     for p in paths:
@@ -69,6 +74,7 @@ def expand_paths(paths: Iterable[str], keep: PathFilter | None = None,
         path = Path(p)
         if path.is_dir():
             yield from sorted(f for f in path.rglob("*")
-                              if f.suffix.lower() in SUPPORTED and f.is_file() and keep(f, path))
+                              if f.suffix.lower() in SUPPORTED and not f.is_dir()
+                              and keep(f, path))
         elif not force_exclude or keep(path, None):
             yield path

@@ -39,12 +39,27 @@ def render(fmt: str, reports: Sequence[DocumentReport], summary: dict, policy) -
     raise ValueError(f"no file format {fmt!r}")
 
 
-def print_check(console, reports: Sequence[DocumentReport], summary: dict) -> None:
-    """The text format: each document, then the batch's summary when there are several."""
+def print_check(console, reports: Sequence[DocumentReport], summary: dict, *,
+                full: bool = True, show_text: bool = True, quiet: bool = False,
+                fail_labels: tuple[str, ...] = ("blame", "situation")) -> None:
+    """The text format. Full: each document's view (the marked statement with `show_text`),
+    then the batch's summary. Compact (`full` False): one line per failing finding, as linters
+    print, then the summary. Quiet: only the lines of findings in `fail_labels`."""
     from .summary import render_summary
-    from .text import render_check
+    from .text import render_check, render_lines
 
+    if quiet:
+        for r in reports:
+            render_lines(console, r, fail_labels)
+        return
+    if not full:
+        for r in reports:
+            render_lines(console, r)
+            if show_text and not r.error and any(f.flagged for f in r.findings or []):
+                render_check(console, r, show_text=True)
+        render_summary(console, summary)
+        return
     for r in reports:
-        render_check(console, r)
+        render_check(console, r, show_text=show_text)
     if len(reports) > 1:
         render_summary(console, summary)

@@ -13,11 +13,11 @@ from ..schema import DocumentReport
 COLUMNS = [
     "source", "verdict", "location", "line", "column", "paragraph", "table", "row", "cell", "page",
     "part", "start", "end", "text", "country", "country_name", "kind", "label", "severity",
-    "confidence", "accepted", "message", "suggestion", "sentence", "error",
+    "confidence", "accepted", "message", "evidence", "suggestion", "sentence", "error",
 ]
 #: Free-text columns: statement text must never be read as a spreadsheet formula.
-_TEXT = {"source", "text", "country_name", "message", "suggestion", "sentence", "accepted", "error",
-         "location"}
+_TEXT = {"source", "text", "country_name", "message", "evidence", "suggestion", "sentence",
+         "accepted", "error", "location"}
 
 
 def _cell(key: str, value) -> str:
@@ -48,6 +48,7 @@ def rows(reports: Sequence[DocumentReport]) -> list[dict]:
                 "country_name": m.country_name, "kind": m.kind, "label": f.label,
                 "severity": f.severity, "confidence": f"{f.confidence:.4f}",
                 "accepted": f.accepted.reason if f.accepted else None, "message": f.message,
+                "evidence": f.evidence.text if f.evidence else None,
                 "suggestion": f.suggestion, "sentence": f.sentence,
             })
     return out

@@ -1,5 +1,6 @@
 """One self-contained HTML report for the Secretariat's file: summary, then every document's text
-with its mentions highlighted by severity, the reason for each and a suggested rewrite.
+with its mentions highlighted by severity and the words that decided each finding (its
+evidence) underlined, the reason for each, those words and a suggested rewrite.
 
 The page is a Jinja2 template (templates/report.html.j2, autoescaped: every piece of document
 text is escaped) with its stylesheet inlined: no external assets and no scripts, so the file can
@@ -13,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from .. import __version__
@@ -54,19 +56,32 @@ class _Item:
 class _Chunk:
     text: str
     item: _Item | None = None
+    #: Whether the run is part of some finding's evidence.
+    evidence: bool = False
+
+
+def _runs(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[_Chunk]:
+    """text[a:b] cut where evidence spans begin and end, so the template marks the runs inside
+    one without nesting marks in the mentions' (a whole-sentence evidence holds its mention)."""
+    cuts = sorted({a, b, *(x for span in spans for x in span if a < x < b)})
+    return [_Chunk(text[x:y], evidence=any(s <= x and y <= e for s, e in spans))
+            for x, y in pairwise(cuts)]
 
 
 def _chunks(r: DocumentReport, items: list[_Item]) -> list[_Chunk]:
-    """The text cut into plain runs and marked mentions (overlaps: the first one is marked)."""
+    """The text cut into plain runs, evidence runs and marked mentions (overlapping mentions:
+    the first one is marked)."""
+    spans = [(it.finding.evidence.start, it.finding.evidence.end) for it in items
+             if it.finding.evidence is not None]
     out, pos = [], 0
     for item in items:
         m = item.finding.mention
         if m.start < pos:
             continue
-        out.append(_Chunk(r.text[pos:m.start]))
+        out += _runs(r.text, pos, m.start, spans)
         out.append(_Chunk(r.text[m.start:m.end], item))
         pos = m.end
-    out.append(_Chunk(r.text[pos:]))
+    out += _runs(r.text, pos, len(r.text), spans)
     return out
 
 

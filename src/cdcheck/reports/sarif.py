@@ -9,6 +9,10 @@
   holds the full location object of the JSON report.
 - Accepted findings are kept, with a suppression that carries the reviewer's reason (`inSource`
   for an inline directive, `external` for the configuration file).
+- The words that decided a finding (its evidence) are a related location, "the words that
+  decided it", with the same kind of region as the mention's; the message quotes them (the
+  Checker's messages do already) and `properties.evidence` holds them with their offsets in the
+  checked text.
 - Unreadable documents become error notifications of the run's invocation.
 - `partialFingerprints` hash the rule, country, mention and sentence, so an alert keeps its
   identity when lines move.
@@ -82,6 +86,30 @@ def _region(report: DocumentReport, f: Finding) -> dict:
     return {"startLine": 1}
 
 
+def _line_column(text: str, anchor: int, line: int, column: int, offset: int) -> tuple[int, int]:
+    """Line and column of `offset`, counted from `anchor` whose line and column are known (the
+    reports keep the text, not the document's map of offsets to lines)."""
+    newlines = text.count("\n", min(anchor, offset), max(anchor, offset))
+    if not newlines:
+        return line, column + offset - anchor
+    return line + (newlines if offset > anchor else -newlines), offset - text.rfind("\n", 0, offset)
+
+
+def _evidence_location(report: DocumentReport, f: Finding, uri: str) -> dict:
+    """The evidence as a related location: line and column in .txt and .md; in .docx and .pdf,
+    whose lines SARIF cannot show, the mention's paragraph or page."""
+    loc, m, e = f.location, f.mention, f.evidence
+    region = _region(report, f)
+    if "startColumn" in region:
+        start = _line_column(report.text, m.start, loc.line, loc.column or 1, e.start)
+        end = _line_column(report.text, m.start, loc.line, loc.column or 1, e.end)
+        region = {"startLine": start[0], "startColumn": start[1], "endLine": end[0],
+                  "endColumn": end[1], "snippet": {"text": e.text}}
+    return {"id": 1, "message": {"text": "the words that decided it"},
+            "physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                                 "region": region}}
+
+
 def _fingerprint(f: Finding, uri: str) -> str:
     key = "\x1f".join([f.label, f.mention.key, f.mention.text, f.sentence, uri])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
@@ -90,6 +118,9 @@ def _fingerprint(f: Finding, uri: str) -> str:
 def _result(report: DocumentReport, f: Finding, uri: str, index: dict[str, int]) -> dict:
     where = describe(f.location)
     text = f.message
+    words = " ".join(f.evidence.text.split()) if f.evidence is not None else ""
+    if words and words[:60] not in text:  # the Checker's messages quote them already
+        text += f" Decided by the words \u201c{words}\u201d."
     if f.suggestion:
         text += f" Suggested rewrite: {f.suggestion}"
     if where and (f.location.line is None or f.location.page is not None):
@@ -112,6 +143,9 @@ def _result(report: DocumentReport, f: Finding, uri: str, index: dict[str, int])
     }
     if f.location is not None:
         result["properties"]["location"] = f.location.to_dict()
+    if f.evidence is not None:
+        result["relatedLocations"] = [_evidence_location(report, f, uri)]
+        result["properties"]["evidence"] = f.evidence.to_dict()
     if f.accepted is not None:
         result["suppressions"] = [{"kind": "inSource" if f.accepted.inline else "external",
                                    "justification": f.accepted.reason}]

@@ -59,7 +59,8 @@ def render_summary(console, summary: dict) -> None:
     from rich.text import Text
 
     v = summary["verdicts"]
-    line = Text(f"{summary['documents']} documents: ", style="bold")
+    n = summary["documents"]
+    line = Text(f"{n} document{'s' if n != 1 else ''}: ", style="bold")
     for key in ("violation", "review", "ok"):
         line.append(f" {v[key]} {key} ", style=VERDICT_STYLE[key])
         line.append(" ")

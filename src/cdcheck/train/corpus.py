@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..context import build_input
+from ..context import build_input, paragraph_bounds
 from ..normalize import fold
 from ..policy import load_label_policy
 from ..schema import Mention, worst_verdict
@@ -61,10 +61,12 @@ class Example:
     """One mention in context, ready for the classifier, with its gold label."""
 
     input: str
-    label: str
+    label: str  # "" for an unlabelled pool example (learnt from `soft` alone)
     statement_id: str
     country: str
     kind: str
+    #: A teacher's probabilities over the classifier's labels (distillation), if any.
+    soft: tuple[float, ...] | None = None
 
 
 def _kind_for(surface: str, country: str, found: Sequence[Mention], s: int, e: int,
@@ -76,10 +78,10 @@ def _kind_for(surface: str, country: str, found: Sequence[Mention], s: int, e: i
         return "placeholder"
     key = fold(surface)
     hit = gaz.lookup_place(key) if gaz is not None else None
-    return hit[1] if hit else "name"
+    return hit.kind if hit else "name"
 
 
-def statement_examples(stmt: dict, checker) -> list[Example]:
+def statement_examples(stmt: dict, checker, window: str = "sentences") -> list[Example]:
     """Classifier examples for every gold mention of one statement."""
     doc = checker.nlp(stmt["text"])
     found = checker.finder(doc)
@@ -92,18 +94,19 @@ def statement_examples(stmt: dict, checker) -> list[Example]:
         mentions.append(Mention(s, e, stmt["text"][s:e], country, g["country"], kind,
                                 sent_start=sent[0], sent_end=sent[1]))
         labels.append(train_label(g))
+    paragraphs = paragraph_bounds(stmt["text"]) if window == "paragraph" else None
     return [
-        Example(build_input(stmt["text"], sentences, mentions, m), label,
+        Example(build_input(stmt["text"], sentences, mentions, m, window, paragraphs), label,
                 str(stmt.get("id")), m.key, m.kind)
         for m, label in zip(mentions, labels, strict=True)
     ]
 
 
-def examples(statements: Iterable[dict], checker) -> list[Example]:
+def examples(statements: Iterable[dict], checker, window: str = "sentences") -> list[Example]:
     """Classifier examples for all statements, in order."""
     out: list[Example] = []
     for stmt in statements:
-        out.extend(statement_examples(stmt, checker))
+        out.extend(statement_examples(stmt, checker, window))
     return out
 
 

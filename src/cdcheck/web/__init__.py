@@ -34,7 +34,17 @@ DEFAULTS: dict[str, Any] = {
     "API_TOKEN": None,
     # A ready Checker to use (tests share one); None: create one lazily, once per app.
     "CHECKER": None,
+    # Seconds a check may wait for the worker's checking thread before 503 busy.
+    "QUEUE_WAIT": 30.0,
+    # Seconds a check may run before 503 check_timeout (and, under gunicorn, a new worker).
+    "CHECK_TIMEOUT": 60.0,
 }
+
+#: An unread request body is read and dropped before the answer goes out (up to this many bytes
+#: and seconds), so that a client still sending it gets the answer, a 413 above all, instead of a
+#: connection reset; a larger one is left unread and the connection is closed.
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10.0
 
 #: Content-Security-Policy: everything from this app, nothing inline, no frames.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -65,20 +75,50 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _from_env(app: Flask) -> None:
     """The settings a deployment gives as CDCHECK_* environment variables (Flask's loader):
-    CDCHECK_API_TOKEN, CDCHECK_MAX_CONTENT_LENGTH (or its older name CDCHECK_MAX_REQUEST_BYTES)."""
+    CDCHECK_API_TOKEN, CDCHECK_MAX_CONTENT_LENGTH (or its older name CDCHECK_MAX_REQUEST_BYTES),
+    CDCHECK_QUEUE_WAIT, CDCHECK_CHECK_TIMEOUT."""
     app.config.from_prefixed_env("CDCHECK")
     if "MAX_REQUEST_BYTES" in app.config:
         app.config["MAX_CONTENT_LENGTH"] = int(app.config.pop("MAX_REQUEST_BYTES"))
     token = str(app.config.get("API_TOKEN") or "").strip()
     app.config["API_TOKEN"] = token or None
+    for key in ("QUEUE_WAIT", "CHECK_TIMEOUT"):
+        app.config[key] = float(app.config[key])
 
 
 def _start_timer() -> None:
     g.started = time.perf_counter()
 
 
+def _drain_body() -> None:
+    """Read and drop what is left of the request body, within DRAIN_BYTES and DRAIN_SECONDS.
+
+    Only where the server ends the input stream at the body's end (gunicorn; werkzeug for a
+    chunked body): elsewhere reading on could wait for bytes that never come.
+    """
+    environ = request.environ
+    if not environ.get("wsgi.input_terminated"):
+        return
+    length = request.content_length
+    if length is not None and length > DRAIN_BYTES:
+        return
+    from .errors import server_parse_errors
+
+    stream, read = environ["wsgi.input"], 0
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while read < DRAIN_BYTES and time.monotonic() < deadline:
+        try:
+            chunk = stream.read(64 * 1024)
+        except (OSError, *server_parse_errors()):  # the client left, or broke the encoding
+            return
+        if not chunk:
+            return
+        read += len(chunk)
+
+
 def _finish(response):
     """Security headers on every answer, and one log line with no request content in it."""
+    _drain_body()
     h = response.headers
     h.setdefault("Content-Security-Policy", CSP)
     h.setdefault("X-Content-Type-Options", "nosniff")

@@ -28,6 +28,9 @@ HTTP_CODES = {
     415: "unsupported_media_type",
 }
 
+#: Retry-After (seconds) for a 503 from the core (its per-check time budget ran out).
+CORE_RETRY_AFTER = 30
+
 MESSAGES = {
     404: "there is nothing at this address; the API is under /api/v1/ (see /api/v1/openapi.json)",
     413: "the request is over the size limit of {limit} bytes",
@@ -73,7 +76,25 @@ def _http_error(exc: HTTPException):
 
 
 def _cdcheck_error(exc: CdcheckError):
-    return json_error(exc.http_status, exc.code, str(exc))
+    headers = None
+    if exc.http_status == 503:  # the core's time budget: worth trying again, later
+        headers = {"Retry-After": str(getattr(exc, "retry_after", None) or CORE_RETRY_AFTER)}
+    return json_error(exc.http_status, exc.code, str(exc), headers)
+
+
+def server_parse_errors() -> tuple[type[Exception], ...]:
+    """The WSGI server's own errors for a malformed request body, raised while the app reads it
+    (gunicorn's ParseException for a broken chunked encoding): a client's mistake, a 400."""
+    try:
+        from gunicorn.http.errors import ParseException
+    except ImportError:  # another server, or none (tests)
+        return ()
+    return (ParseException,)
+
+
+def _malformed_request(exc: Exception):
+    return json_error(400, "malformed_request", "the request body is not valid HTTP "
+                                                "(a broken chunked transfer encoding)")
 
 
 def _unexpected(exc: Exception):
@@ -87,4 +108,6 @@ def register(app: Flask) -> None:
     """Install the JSON error handlers on `app`."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CdcheckError, _cdcheck_error)
+    for exc_type in server_parse_errors():
+        app.register_error_handler(exc_type, _malformed_request)
     app.register_error_handler(Exception, _unexpected)

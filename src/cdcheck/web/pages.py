@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from flask import Blueprint, current_app, render_template
 
 from .. import __version__
 from ..documents import MAX_BYTES, SUPPORTED
+from .countries import countries
 
 bp = Blueprint("pages", __name__)
-
-
-@lru_cache(maxsize=4)
-def countries(rules_dir: Path) -> list[tuple[str, str]]:
-    """(ISO3, display name) of every country in the gazetteer, sorted by name, for the selector."""
-    from .. import gazetteer
-
-    names = gazetteer.load(rules_dir).names
-    return sorted(names.items(), key=lambda kv: kv[1].casefold())
 
 
 @bp.get("/")

@@ -99,10 +99,23 @@
 
   /* ---------------------------------------------------------------- request */
 
+  // The API takes a code in capitals or a name exactly as the list spells it; a person may type
+  // "norway", "nor" or pick "Norway (NOR)": all are sent as NOR. Anything else is sent as typed
+  // and the server's error names it.
   function speakerValue() {
     var value = speakerInput.value.trim();
     var code = /\(([A-Za-z]{3})\)\s*$/.exec(value);  // "Norway (NOR)" from the list
-    return code ? code[1].toUpperCase() : value;
+    if (code) { return code[1].toUpperCase(); }
+    var wanted = value.toLocaleLowerCase();
+    var options = document.querySelectorAll("#countries option");
+    for (var i = 0; i < options.length; i++) {
+      var listed = /^(.*) \(([A-Z]{3})\)$/.exec(options[i].value);
+      if (listed && (listed[1].toLocaleLowerCase() === wanted ||
+                     listed[2].toLocaleLowerCase() === wanted)) {
+        return listed[2];
+      }
+    }
+    return /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : value;
   }
 
   function setBusy(on) {
@@ -193,15 +206,36 @@
     announce(VERDICT[verdict].title + ". " + summary);
   }
 
+  // chars[a, b) onto `parent`, cut where evidence spans begin and end so that the runs inside
+  // one (the words that decided a finding) are underlined; a mention inside its own evidence
+  // keeps its mark, so evidence is never nested in a mark or a mark in it.
+  function appendRuns(parent, chars, a, b, spans) {
+    var cuts = [a, b];
+    spans.forEach(function (s) {
+      [s.start, s.end].forEach(function (x) { if (x > a && x < b) { cuts.push(x); } });
+    });
+    cuts.sort(function (x, y) { return x - y; });
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      var x = cuts[i], y = cuts[i + 1];
+      if (x === y) { continue; }
+      var run = chars.slice(x, y).join("");
+      var inside = spans.some(function (s) { return s.start <= x && y <= s.end; });
+      parent.append(inside ? el("span", "evidence", run) : document.createTextNode(run));
+    }
+  }
+
   function renderStatement(text, findings) {
     var chars = Array.from(text);
     var slice = function (a, b) { return chars.slice(a, b).join(""); };
+    var spans = findings.map(function (f) { return f.evidence; }).filter(function (e) {
+      return e && e.start < e.end && e.end <= chars.length;
+    });
     var pos = 0;
     statement.replaceChildren();
     findings.forEach(function (f, i) {
       var n = i + 1;
       if (f.start < pos || f.end > chars.length) { return; }  // overlapping: shown in the list
-      statement.append(document.createTextNode(slice(pos, f.start)));
+      appendRuns(statement, chars, pos, f.start, spans);
       var mark = el("mark", "sev-" + f.severity);
       var link = el("a", null, slice(f.start, f.end));
       link.href = "#finding-" + n;
@@ -214,7 +248,20 @@
       statement.append(mark);
       pos = f.end;
     });
-    statement.append(document.createTextNode(slice(pos, chars.length)));
+    appendRuns(statement, chars, pos, chars.length, spans);
+  }
+
+  // The words that decided a blame or situation finding; when no single phrase did, the
+  // message already quotes the sentence, so the line says so instead of repeating it.
+  function decidedBy(f) {
+    var line = el("p", "decided");
+    line.append(el("strong", null, "Decided by: "));
+    if (f.evidence.text === f.sentence) {
+      line.append("the sentence as a whole (underlined in the statement)");
+    } else {
+      line.append("\u201c", el("mark", "evidence", f.evidence.text), "\u201d");
+    }
+    return line;
   }
 
   function renderFindings(findings) {
@@ -239,6 +286,7 @@
       var why = el("p");
       why.append(el("strong", null, "Why: "), document.createTextNode(f.message || ""));
       item.append(why);
+      if (f.evidence) { item.append(decidedBy(f)); }
       if (f.accepted) {
         var accepted = el("p", "accepted");
         accepted.append(el("strong", null, "Accepted: "), document.createTextNode(f.accepted +
