@@ -183,3 +183,33 @@ def test_apply_and_moved():
     assert moved(0, shifts) == 0 and moved(8, shifts) is None
     assert new[moved(text.index("Three"), shifts):].startswith("Three")
     assert apply(text, [F(Rewrite(5, 16, None, "remove it"))])[0] == "One.  Three."
+
+
+def test_applied_rewrites_clear_the_statement_and_keep_allowed_mentions(checker):
+    """The rewrite property (bench/bench_rewrites.py) on a fixed sample: the first 40 flagged
+    source statements of data/dev.jsonl. Measured over dev+test and both shared samples it
+    holds for 0.903 of flagged documents (target 0.97, not yet met); this guards the floor."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from cdcheck.documents import Document
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "bench"))
+    from bench_rewrites import holds
+
+    held = flagged = 0
+    for line in (root / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines():
+        s = json.loads(line)
+        if "~" in s["id"]:
+            continue
+        options = checker.options(s.get("speaker_country"))
+        report = checker.check_document(Document(s["id"], s["text"]), options)
+        if report.verdict == "ok":
+            continue
+        flagged += 1
+        held += holds(checker, report, options) is None
+        if flagged == 40:
+            break
+    assert flagged == 40 and held / flagged >= 0.85, (held, flagged)
