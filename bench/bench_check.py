@@ -13,6 +13,9 @@
    loads), and against spaCy's full pipeline; best of --rounds alternating rounds.
 3. Peak RSS: of each cold-start child (wait4's rusage), and of this process after loading the
    Checker and checking everything, before the full spaCy pipeline is loaded for comparison.
+4. The cost of advice (issue 14: evidence within 1.5x): the same statements checked for
+   verdicts only, with evidence, and with evidence and rewrites checked again (the default),
+   alternating rounds on one loaded Checker.
 
 Figures only: nothing is asserted (machines here are shared and noisy).
 """
@@ -97,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--cold", type=int, default=3, help="cold-start runs (0: skip)")
+    p.add_argument("--advice-only", action="store_true", help="only part 4, the cost of advice")
     args = p.parse_args(argv)
     from cdcheck.checker import Checker
     from cdcheck.documents import Document
@@ -119,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     checker.warm_up()
     load_s = time.perf_counter() - t0
     documents = [Document(source, text, "txt") for source, text in items]
+    if args.advice_only:
+        advice_cost(checker, documents, args.rounds)
+        return 0
     list(checker.check_documents(documents[:4]))  # warm-up
     reports: list = []
 
@@ -158,7 +165,35 @@ def main(argv: list[str] | None = None) -> int:
           "(target >= 0.8x)")
     print(f"  peak RSS of this process (Checker loaded, everything checked): "
           f"{_mib(self_rss):.0f} MiB")
+    advice_cost(checker, documents, args.rounds)
     return 0
+
+
+def advice_cost(checker, documents, rounds: int) -> None:
+    """Verdicts only, + evidence, + verified rewrites: the Checker's own batched road (its
+    internal `_run`, 16 documents a batch as check_documents), best of `rounds`."""
+    from dataclasses import replace
+
+    from cdcheck.checker import Checker
+
+    unverified = Checker(replace(checker.settings, verify_rewrites=False), nlp=checker.nlp,
+                         classifier=checker.classifier, gazetteer=checker.gazetteer)
+    options = checker.options()
+    prepared = [checker._prepare(d, options) for d in documents]
+    batches = [prepared[k:k + 16] for k in range(0, len(prepared), 16)]
+    runs = {"verdicts only": lambda: [unverified._run(b, options, advise=False) for b in batches],
+            "+ evidence": lambda: [unverified._run(b, options) for b in batches],
+            "+ evidence + verified rewrites": lambda: [checker._run(b, options) for b in batches]}
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):
+        for name, fn in runs.items():
+            t = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    base = best["verdicts only"]
+    print("  cost of advice (same statements, same loaded models):")
+    for name, seconds in best.items():
+        print(f"    {name:<32} {seconds:7.2f} s  {seconds / base:5.2f}x")
 
 
 if __name__ == "__main__":

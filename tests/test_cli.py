@@ -373,3 +373,48 @@ def test_running_out_of_memory_is_an_error_never_a_traceback(capsys, monkeypatch
     monkeypatch.setattr(cli, "cmd_check", exhausted)
     code, out, err = _main(capsys, "check", "@nc", str(files["good"]))
     assert code == 2 and err == "cdcheck: error: out of memory\n"
+
+
+@pytest.fixture
+def three(tmp_path):
+    """A clean statement, a violation naming a country that takes its article, and one that
+    says it is spoken by the country under review without --speaker-country."""
+    (tmp_path / "a-good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b-bad.txt").write_text(
+        "The Philippines has failed every victim of trafficking, and its police look away.\n",
+        encoding="utf-8")
+    (tmp_path / "c-review.txt").write_text(
+        "As the country under review, Kenya has strengthened its courts since 2019.\n",
+        encoding="utf-8")
+    return [str(tmp_path / n) for n in ("a-good.txt", "b-bad.txt", "c-review.txt")]
+
+
+def test_compact_default_prints_a_line_per_failure_then_the_summary(capsys, three):
+    code, out, _ = _main(capsys, "check", "@nc", *three)
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith(f"{three[1]}:1:5: error blame PHL: ")
+    assert "the Philippines" in lines[0]  # the display name with its article
+    assert not any(line.startswith(three[0]) for line in lines)  # nothing for a clean one
+    assert any("3 documents" in line for line in lines)
+    assert "[Philippines]" not in out  # the marked statement only with --show-text
+
+
+def test_quiet_prints_only_the_failures(capsys, three):
+    code, out, _ = _main(capsys, "check", "@nc", "--quiet", "--fail-on", "violation", *three)
+    assert code == 1
+    assert [line.split(":")[0] for line in out.splitlines()] == [three[1]]
+
+
+def test_show_text_adds_the_marked_statement_and_the_rewrite(capsys, three):
+    code, out, _ = _main(capsys, "check", "@nc", "--show-text", three[1])
+    assert code == 1
+    assert "The [Philippines]E1 has failed" in out
+    assert "try: " in out and "Philippines" not in out.split("try: ")[1].splitlines()[0]
+
+
+def test_a_statement_spoken_by_the_country_under_review_gets_a_hint(capsys, three):
+    code, out, _ = _main(capsys, "check", "@nc", three[2])
+    assert f"{three[2]}: hint: " in out and "--speaker-country KEN" in out
+    code, out, _ = _main(capsys, "check", "@nc", "--speaker-country", "KEN", three[2])
+    assert code == 0 and "hint" not in out

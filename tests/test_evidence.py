@@ -7,19 +7,19 @@ from cdcheck.evidence import MIN_DROP, Occlusion, occlusions, strongest
 from cdcheck.schema import Mention
 
 TEXT = ("We thank the Chair. Of the 212 cases reported in Ghana, only three reached a court, "
-        "and no official was charged. Our work continues.")
+        "and no official was charged. The police there did not reply.")
 
 
 def _mention():
     start = TEXT.index("Ghana")
-    sent = (TEXT.index("Of the"), TEXT.index(" Our") + 1)
+    sent = (TEXT.index("Of the"), TEXT.index(" The police") + 1)
     return Mention(start, start + 5, "Ghana", "GHA", "Ghana", "name", sent_start=sent[0],
                    sent_end=sent[1])
 
 
 def _sentences():
     a = TEXT.index("Of the")
-    b = TEXT.index("Our")
+    b = TEXT.index("The police")
     return [(0, a - 1), (a, b - 1), (b, len(TEXT))]
 
 
@@ -48,6 +48,10 @@ def test_occlusions_drop_one_phrase_each_within_the_limit():
     variants = occlusions(TEXT, _sentences(), [m], m, "sentences", None, limit=3)
     assert len(variants) == 3
     assert variants[0].neighbour and not variants[-1].neighbour
+    # Only a neighbour that refers back to a State can carry the accusation: the one that
+    # names no one ("We thank the Chair.") is never left out on its own.
+    assert [TEXT[v.start:v.end].strip() for v in variants if v.neighbour] == [
+        "The police there did not reply."]
     for v in variants:
         assert "\u00b6 country \u00b6" in v.input  # the mention stays, masked and marked
         left_out = " ".join(TEXT[v.start:v.end].strip(" ,.").split()).lower()

@@ -86,10 +86,25 @@ def test_pipe_batches_the_classifier(full_nlp, checker, monkeypatch):
     component = full_nlp.get_pipe("cdcheck")
     monkeypatch.setattr(component.checker.classifier, "predict",
                         lambda xs, bs=32: calls.append(len(xs)) or predict(xs, bs))
-    list(full_nlp.pipe(["Ghana ratified.", "Peru ratified.", "Chile ratified."], batch_size=8))
+    from dataclasses import replace
+
+    settings = component.checker.settings
+    monkeypatch.setattr(component.checker, "settings", replace(settings, verify_rewrites=False))
+    list(full_nlp.pipe(["Ghana ratified.", "Peru signed it.", "Chile acceded to it."],
+                       batch_size=8))
     # One classifier pass for the batch's mentions (and at most one more for the words that
-    # decided each finding), not one per Doc.
+    # decided each finding), not one per Doc; inputs alike once masked are read once.
     assert calls[0] == 3 and len(calls) <= 2
+    # Checking the rewrites again is batched too: as many passes for six Docs as for three.
+    monkeypatch.setattr(component.checker, "settings", replace(settings, verify_rewrites=True))
+    passes = []
+    for texts in (["Ghana fails.", "Peru fails.", "Chile fails."],
+                  ["Ghana fails.", "Peru fails.", "Chile fails.", "Mali fails.", "Togo fails.",
+                   "Iran fails."]):
+        calls.clear()
+        list(full_nlp.pipe(texts, batch_size=8))
+        passes.append(len(calls))
+    assert passes[0] == passes[1]
 
 
 def test_a_checked_doc_round_trips_through_docbin(full_nlp):

@@ -213,3 +213,70 @@ def test_applied_rewrites_clear_the_statement_and_keep_allowed_mentions(checker)
         if flagged == 40:
             break
     assert flagged == 40 and held / flagged >= 0.85, (held, flagged)
+
+
+def test_a_part_of_a_country_goes_with_its_name(suggest):
+    """"in eastern Senegal" is a place: "in some places", never "in eastern some countries"."""
+    _, out = suggest("Outreach teams counted 600 women in the camps of eastern Senegal last year.")
+    assert "eastern" not in out and "some places" in out
+
+
+def test_a_name_opening_a_new_clause_after_and_is_its_subject(suggest, words):
+    """", and Libya remains the pivot": the verb agrees with the generalised subject."""
+    _, out = suggest("The pattern has lasted five years, and Libya remains the pivot of it.")
+    assert f"and {words['country_plural']} remain the pivot" in out
+
+
+def test_failed_rewrites_charges_each_objection_to_the_rewrite_that_left_it():
+    """What the check of a rewritten text still objects to, by the rewritten span (original
+    offsets) responsible: a mention flagged inside a rewrite, a mention flagged outside every
+    rewrite (its own finding's rewrite), an allowed mention lost or relabelled."""
+    from types import SimpleNamespace as N
+
+    from cdcheck.schema import Rewrite
+    from cdcheck.suggest import failed_rewrites
+
+    def finding(start, key, label, rewrite=None, counts=True):
+        flagged = label in ("blame", "situation")
+        return N(mention=N(start=start, key=key), label=label, rewrite=rewrite,
+                 flagged=flagged, counts=counts)
+
+    first, second = Rewrite(0, 20, "x" * 10), Rewrite(30, 50, "y" * 30)
+    original = [finding(5, "GHA", "blame", first), finding(25, "KEN", "work"),
+                finding(40, "NGA", "blame", second)]
+    shifts = [(0, 20, 10), (30, 50, 30)]  # first shortened by 10, second lengthened by 10
+    # Nothing flagged again, the allowed mention found where it moved (25 - 10): no failure.
+    assert failed_rewrites(original, [finding(15, "KEN", "work")], shifts) == set()
+    # A flagged mention inside the second rewrite's new text (20 + 10 .. 20 + 40).
+    again = [finding(15, "KEN", "work"), finding(35, "NGA", "situation")]
+    assert failed_rewrites(original, again, shifts) == {(30, 50)}
+    # The allowed mention relabelled: charged to the nearest rewrite.
+    assert failed_rewrites(original, [finding(15, "KEN", "blame")], shifts) == {(0, 20)}
+    assert failed_rewrites(original, [], shifts) == {(0, 20)}  # lost
+    # A mention accepted by a directive in the original is no objection to the rewrites.
+    accepted = [*original, finding(55, "FRA", "blame", None, counts=False)]
+    again = [finding(15, "KEN", "work"), finding(55, "FRA", "blame")]  # net shift 0
+    assert failed_rewrites(accepted, again, shifts) == set()
+    assert failed_rewrites(original, again, []) == set()
+
+
+def test_rewrites_are_checked_again_before_they_are_offered(checker):
+    """A follow-up accusation whose generalised wording still reads as about the country named
+    before it: the rewrite offered is one the checker accepts, and the work mention keeps its
+    words; with verification off the first rewrite stands."""
+    from dataclasses import replace
+
+    from cdcheck.checker import Checker
+    from cdcheck.suggest import apply
+
+    text = "Our programme trains judges in Ghana. The judiciary there remains deeply corrupt."
+    report = checker.check(text)
+    new_text, _ = apply(report.text, report.findings)
+    assert "Ghana" in new_text and checker.check(new_text).verdict == "ok"
+    plain = Checker(replace(checker.settings, verify_rewrites=False), nlp=checker.nlp,
+                    classifier=checker.classifier, gazetteer=checker.gazetteer)
+    unverified = plain.check(text)
+    assert [f.label for f in unverified.findings] == [f.label for f in report.findings]
+    first, _ = apply(unverified.text, unverified.findings)
+    if checker.check(first).verdict != "ok":  # the first rewrite failed: it was replaced
+        assert first != new_text

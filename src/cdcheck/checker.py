@@ -30,7 +30,7 @@ from .normalize import Cleaned, clean
 from .policy import LabelPolicy, MentionPolicy, load_label_policy, load_mention_policy
 from .schema import DocumentReport, EvidenceSpan, Finding, Mention, Rewrite
 from .settings import Settings
-from .suggest import rewrite, rewrite_reference
+from .suggest import apply, failed_rewrites, rewrite, rewrite_reference
 from .verdict import Judgement, by_rule, carry, document_verdict, judge, make_finding
 
 
@@ -291,10 +291,12 @@ class Checker:
                 f"{prepared.document.source}: {count:,} country names; the limit is {limit:,} "
                 "mentions (set CDCHECK_MAX_MENTIONS to change it)")
 
-    def _run(self, batch: list[_Prepared], options: CheckOptions,
-             raise_errors: bool = False) -> list[DocumentReport]:
+    def _run(self, batch: list[_Prepared], options: CheckOptions, raise_errors: bool = False,
+             deadline: float | None = None, advise: bool = True,
+             memo: dict | None = None) -> list[DocumentReport]:
         """Reports of a batch, in order; a document over a budget gets its error (or raises)."""
-        deadline = time.monotonic() + self.settings.time_budget * len(batch)
+        if deadline is None:
+            deadline = time.monotonic() + self.settings.time_budget * len(batch)
         docs = self.nlp.pipe([p.text for p in batch])
         analyses: list[_Analysis | DocumentReport] = []
         for p, d in zip(batch, docs, strict=True):
@@ -312,7 +314,7 @@ class Checker:
                          for a in ready])
         else:
             try:
-                done = iter(self._classify(ready, options, deadline))
+                done = iter(self._classify(ready, options, deadline, advise, memo))
             except CdcheckError as exc:  # the batch's one classifier pass ran over its budget
                 if raise_errors:
                     raise
@@ -321,24 +323,76 @@ class Checker:
         return [next(done) if isinstance(a, _Analysis) else a for a in analyses]
 
     def _classify(self, analyses: list[_Analysis], options: CheckOptions,
-                  deadline: float | None = None) -> list[DocumentReport]:
-        """Every analysed document's inputs in one classifier pass, then each one's report."""
+                  deadline: float | None = None, advise: bool = True,
+                  memo: dict | None = None) -> list[DocumentReport]:
+        """Every analysed document's inputs in one classifier pass, then each one's report
+        (with `advise`: evidence, and rewrites checked again; without: the verdict alone).
+        `memo` (input -> probabilities) holds what was classified already and gains the rest."""
+        memo = {} if memo is None else memo
         judged = [self._judge(a, options, p) for a, p in
-                  zip(analyses, self._predict_each([a.inputs() for a in analyses], deadline),
-                      strict=True)]
+                  zip(analyses, self._predict_each([a.inputs() for a in analyses], deadline,
+                                                   memo), strict=True)]
+        if not advise:
+            return [self._report(a, options, j, {}) for a, j in zip(analyses, judged, strict=True)]
         variants = [self._variants(a, j) for a, j in zip(analyses, judged, strict=True)]
-        scores = self._predict_each([[v.input for v in vs] for vs in variants], deadline)
-        return [self._report(a, options, j, self._evidence(a, j, vs, sc))
-                for a, j, vs, sc in zip(analyses, judged, variants, scores, strict=True)]
+        scores = self._predict_each([[v.input for v in vs] for vs in variants], deadline,
+                                    memo)
+        evidence_of = [self._evidence(a, j, vs, sc)
+                       for a, j, vs, sc in zip(analyses, judged, variants, scores, strict=True)]
+        reports = [self._report(a, options, j, ev)
+                   for a, j, ev in zip(analyses, judged, evidence_of, strict=True)]
+        if self.settings.verify_rewrites:
+            self._verify(analyses, options, judged, evidence_of, reports, deadline, memo)
+        return reports
 
-    def _predict_each(self, per_doc: list[list[str]], deadline) -> list[list[dict[str, float]]]:
-        """The classifier's probabilities for each document's inputs, in one pass."""
-        probs = self._predict([x for xs in per_doc for x in xs], deadline)
-        out, k = [], 0
-        for xs in per_doc:
-            out.append(probs[k:k + len(xs)])
-            k += len(xs)
-        return out
+    def _verify(self, analyses: list[_Analysis], options: CheckOptions, judged, evidence_of,
+                reports: list[DocumentReport], deadline: float | None, memo: dict) -> None:
+        """Each flagged report's rewrites applied and the new text checked again (verdicts only,
+        in one batch): a rewrite after which a mention is still flagged, or an allowed one is
+        lost or relabelled, steps down to a safer one (`_rewrites`), three times at most. A
+        rewrite the checker itself objects to is no advice; over the time budget the rewrites
+        stand as they are. A window the rewrites left as it was is not classified again
+        (`memo`). Replaces the reports in place."""
+        levels: list[dict[int, int]] = [{} for _ in analyses]
+        plain = CheckOptions(speaker_country=options.speaker_country)
+        todo = [i for i, r in enumerate(reports)
+                if any(f.counts and f.rewrite is not None for f in r.findings)]
+        for _ in range(3):
+            if not todo:
+                return
+            applied = [apply(reports[i].text, reports[i].findings) for i in todo]
+            batch = []
+            for i, (new_text, _) in zip(todo, applied, strict=True):
+                try:
+                    batch.append(self._prepare(Document(reports[i].source, new_text, "txt"),
+                                               plain))
+                except CdcheckError:  # nothing left to check: the rewrites removed it all
+                    batch.append(None)
+            done = iter(self._run([b for b in batch if b is not None], plain,
+                                  deadline=deadline, advise=False, memo=memo))
+            changed = []
+            for i, (_, shifts), b in zip(todo, applied, batch, strict=True):
+                again = next(done) if b is not None else None
+                if again is None or again.error:  # over the budget: the rewrites stand
+                    continue
+                failing = failed_rewrites(reports[i].findings, again.findings, shifts)
+                a = analyses[i]
+                for m, f in zip(a.mentions, reports[i].findings, strict=True):
+                    if f.rewrite is not None and (f.rewrite.start, f.rewrite.end) in failing:
+                        levels[i][id(m)] = levels[i].get(id(m), 0) + 1
+                if failing:
+                    reports[i] = self._report(a, options, judged[i], evidence_of[i], levels[i])
+                    changed.append(i)
+            todo = changed
+
+    def _predict_each(self, per_doc: list[list[str]], deadline,
+                      memo: dict | None = None) -> list[list[dict[str, float]]]:
+        """The classifier's probabilities for each document's inputs, in one pass over the
+        distinct inputs that `memo` (input -> probabilities; filled here) does not hold."""
+        memo = {} if memo is None else memo
+        new = list(dict.fromkeys(x for xs in per_doc for x in xs if x not in memo))
+        memo.update(zip(new, self._predict(new, deadline), strict=True))
+        return [[memo[x] for x in xs] for xs in per_doc]
 
     def _judge(self, a: _Analysis, options: CheckOptions, probs) -> dict[int, Judgement]:
         """Each mention's judgement (by `id`): by rule, by the classifier, or carried from a
@@ -365,6 +419,8 @@ class Checker:
             j = judgements[id(m)]
             if j.carried or not self.policy.rule(j.label).counts or j.label == "exempt":
                 continue
+            if _sibling(a, judgements, m) is not None:
+                continue  # the sentence's first flagged mention speaks for it (`_evidence`)
             limit = min(evidence.PER_MENTION, budget - len(out))
             if limit <= 0:
                 break
@@ -383,8 +439,12 @@ class Checker:
             j = judgements[id(m)]
             if not self.policy.rule(j.label).counts or j.label == "exempt":
                 continue
+            sibling = _sibling(a, judgements, m)
             if j.carried and j.later:
                 span, weight, neighbour = j.later, 0.0, True
+            elif sibling is not None and id(sibling) in out:  # same sentence, same label
+                out[id(m)] = out[id(sibling)]
+                continue
             else:
                 pairs = by_mention.get(id(m), [])
                 best, weight = evidence.strongest(j.label, j.explanation.scores,
@@ -421,11 +481,12 @@ class Checker:
         return _Analysis(prepared, mentions, sentences, later, classified, self.window)
 
     def _report(self, a: _Analysis, options: CheckOptions, judgements,
-                evidence_of: dict[int, tuple]) -> DocumentReport:
+                evidence_of: dict[int, tuple],
+                levels: dict[int, int] | None = None) -> DocumentReport:
         """The finished report of one analysed document, from its judgements and evidence."""
         speaker = options.speaker_country
         used: dict[int, int] = {}
-        rewrites = self._rewrites(a, judgements, evidence_of)
+        rewrites = self._rewrites(a, judgements, evidence_of, levels)
         findings = [self._finding(a, m, judgements[id(m)], used, rewrites.get(id(m)),
                                   evidence_of.get(id(m), (None,))[0])
                     for m in a.mentions]
@@ -453,11 +514,18 @@ class Checker:
                 "mentions are then allowed."]
 
     def _rewrites(self, a: _Analysis, judgements: dict[int, Judgement],
-                  evidence_of: dict[int, tuple]) -> dict[int, Rewrite]:
+                  evidence_of: dict[int, tuple],
+                  levels: dict[int, int] | None = None) -> dict[int, Rewrite]:
         """The rewrite for each flagged mention (by `id`): its sentence with the flagged mentions
         of that sentence generalised, or the later sentence that carried the accusation; one
-        Rewrite per sentence, shared by the findings in it; offsets in the original text."""
-        text, words = a.prepared.text, self.policy.suggest
+        Rewrite per sentence, shared by the findings in it; offsets in the original text.
+
+        `levels` (by `id`, from `_verify`) steps a mention down to safer rewrites when the one
+        before did not pass the check again. A follow-up's accusation: the later sentence
+        generalised, then advice to remove it (the allowed words before it kept), then the
+        mention's own sentence naming no country (the facts kept); any other sentence:
+        generalised, then advice only."""
+        text, words, levels = a.prepared.text, self.policy.suggest, levels or {}
         flagged = [m for m in a.mentions if self.policy.rule(judgements[id(m)].label).counts]
         # Another sentence carries the accusation when the evidence is a neighbouring sentence
         # that refers back to the country ("the ministry there"); a neighbour that names no one
@@ -466,21 +534,28 @@ class Checker:
                      if id(m) in evidence_of and evidence_of[id(m)][1]
                      and (judgements[id(m)].explanation.follow_up
                           or followup.reference(text[slice(*evidence_of[id(m)][2])]))}
-        only = {id(m) for m in flagged if id(m) not in elsewhere}
+        renamed = {i for i in elsewhere if levels.get(i, 0) >= 2}
+        only = {id(m) for m in flagged if id(m) not in elsewhere or id(m) in renamed}
         made: dict[tuple[int, int], Rewrite] = {}
         out = {}
         for m in flagged:
-            j = judgements[id(m)]
-            s, e = elsewhere.get(id(m)) or _strip(text, (m.sent_start, m.sent_end))
+            j, level = judgements[id(m)], levels.get(id(m), 0)
+            away = id(m) in elsewhere and id(m) not in renamed
+            s, e = elsewhere[id(m)] if away else _strip(text, (m.sent_start, m.sent_end))
             if (s, e) not in made:
-                if id(m) in elsewhere:  # another sentence accuses: that one is rewritten
+                new, advice = None, ""
+                if away:  # another sentence accuses: that one is rewritten, or removed
                     reference = j.explanation.follow_up or followup.reference(text[s:e])
-                    new = rewrite_reference(text[s:e], reference, words)
+                    new = rewrite_reference(text[s:e], reference, words) if level == 0 else None
                     advice = "" if new else self.policy.accuses_elsewhere.format(
                         country=m.in_sentence)
+                elif level >= 1 and id(m) not in renamed:
+                    advice = self.policy.no_rewrite_holds.format(country=m.in_sentence)
                 else:
                     labels = {i: j.label for i, j in judgements.items()}
                     new, advice = self._sentence_rewrite(a, s, e, only, labels)
+                    if new and id(m) in renamed:
+                        advice = self.policy.name_no_country.format(country=m.in_sentence)
                 start, end = a.prepared.original_span(s, e)
                 made[(s, e)] = Rewrite(start, end, new, advice)
             out[id(m)] = made[(s, e)]
@@ -520,6 +595,20 @@ class Checker:
 #: A statement saying it is spoken by the country under review.
 _UNDER_REVIEW = re.compile(r"\b(?:as|being|we are)\s+(?:the\s+)?(?:country|state|state party)\s+"
                            r"(?:currently\s+)?under\s+review\b", re.IGNORECASE)
+
+
+def _sibling(a: _Analysis, judgements, m: Mention) -> Mention | None:
+    """The first mention before `m` in its sentence that the classifier flagged with the same
+    label: the words that decided it decided `m` too ("Brazil and Argentina have failed"),
+    so one set of occlusion variants serves both."""
+    j = judgements[id(m)]
+    for other in a.classified:
+        if other is m:
+            return None
+        o = judgements[id(other)]
+        if other.sent_start == m.sent_start and o.label == j.label and not o.carried:
+            return other
+    return None
 
 
 def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:

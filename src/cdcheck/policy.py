@@ -72,6 +72,10 @@ class LabelPolicy:
     no_safe_rewrite: str = "Remove or generalise this sentence."
     #: Said of a sentence naming no country that accuses the one named beside it ({country}).
     accuses_elsewhere: str = "Remove or generalise this sentence."
+    #: Said with a rewrite that drops the name a later sentence accuses ({country}).
+    name_no_country: str = ""
+    #: Said where no rewrite tried passed the check again ({country}).
+    no_rewrite_holds: str = "Remove or generalise this sentence."
     #: The message of a flagged finding whose deciding words are known, per label ({evidence}).
     evidence: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -117,6 +121,8 @@ def load_label_policy(rules_dir: Path) -> LabelPolicy:
         hidden_message=raw.get("hidden", {}).get("message", LabelPolicy.hidden_message),
         no_safe_rewrite=advice.get("no_safe_rewrite", LabelPolicy.no_safe_rewrite),
         accuses_elsewhere=advice.get("accuses_elsewhere", LabelPolicy.accuses_elsewhere),
+        name_no_country=advice.get("name_no_country", LabelPolicy.name_no_country),
+        no_rewrite_holds=advice.get("no_rewrite_holds", LabelPolicy.no_rewrite_holds),
         evidence=MappingProxyType(dict(raw.get("evidence", {}))))
 
 

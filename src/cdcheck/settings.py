@@ -67,6 +67,11 @@ class Settings:
     #: service's hard limit (CDCHECK_CHECK_TIMEOUT, 60 s), so a check stops cleanly first.
     time_budget: float = float(os.environ.get("CDCHECK_TIME_BUDGET", 45))
     batch_size: int = 32
+    #: Whether each flagged document's rewrites are applied and the result checked again, and a
+    #: rewrite the checker still objects to replaced by a safer one (CDCHECK_VERIFY_REWRITES=0:
+    #: off; about one more classifier pass per flagged document, no evidence).
+    verify_rewrites: bool = os.environ.get("CDCHECK_VERIFY_REWRITES", "1").strip().lower() \
+        not in ("0", "false", "no", "off")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

@@ -30,6 +30,9 @@ _MODIFIED = {"police", "authorities", "government", "officials", "courts", "cust
              "prosecutors", "army", "navy", "military", "border", "law", "laws", "judiciary",
              "coast", "coastguard", "security", "forces", "state", "judges", "officers"}
 _WORD = re.compile(r"[A-Za-z'\u2019]+")
+#: A part of a country named before its name ("in eastern Senegal"): it goes with the name.
+_PART = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?ern|eastern|western|central|"
+                   r"rural|coastal|mainland|northernmost|southernmost)\s*$", re.IGNORECASE)
 _PLURAL_PRONOUN = {"its": "their", "Its": "Their", "itself": "themselves"}
 _ITS = re.compile(r"\b(?:[Ii]ts|itself)\b")
 
@@ -52,6 +55,8 @@ def _replacement(text: str, m: Mention, words: dict[str, str], after: str) -> tu
     """(replacement for the mention, possibly adjusted text after it)."""
     before = text[:m.start].rstrip()
     prev = (_WORD.findall(before[-20:]) or [""])[-1].lower()
+    if prev in ("and", "or") and before[:-len(prev)].rstrip().endswith((",", ";")):
+        prev = ""  # ", and Libya remains the pivot": a new clause, the name is its subject
     possessive = after.startswith(("'s", "\u2019s"))
     if possessive:
         after = after[2:]
@@ -94,7 +99,10 @@ def rewrite(sentence: str, offset: int, mentions: Sequence[Mention], words: dict
     # Right to left, so earlier offsets stay valid.
     for m in sorted(inside, key=lambda m: m.start, reverse=True):
         s, e = m.start - offset, m.end - offset
-        local = Mention(s, e, m.text, m.country, m.country_name, m.kind)
+        kind, part = m.kind, _PART.search(text[:s]) if m.kind != "demonym" else None
+        if part:  # "in eastern Senegal" -> "in some places", not "in eastern some countries"
+            s, kind = part.start(), "region"
+        local = Mention(s, e, m.text, m.country, m.country_name, kind)
         rep, after = _replacement(text, local, words, text[e:])
         head = text[:s]
         if head.rstrip().lower().endswith("the") and not rep.startswith("national"):
@@ -202,3 +210,62 @@ def moved(offset: int, shifts: list[tuple[int, int, int]]) -> int | None:
         elif offset >= s:
             return None
     return offset + delta
+
+
+def failed_rewrites(findings, again, shifts: list[tuple[int, int, int]]) -> set[tuple[int, int]]:
+    """The rewritten spans (original offsets) that the check of the rewritten text, `again`'s
+    findings, still objects to: a mention flagged inside one, or flagged outside all of them
+    (charged to its own finding's rewrite, else to the nearest); an allowed mention of the
+    original lost or relabelled. `findings` and `shifts` are the original report's and
+    `apply`'s."""
+    spans = [(s, e) for s, e, _ in shifts]
+    if not spans:
+        return set()
+    placed, delta = [], 0
+    for s, e, n in shifts:
+        placed.append(((s, e), s + delta, s + delta + n))
+        delta += n - (e - s)
+
+    def origin(p: int) -> tuple[int | None, tuple[int, int] | None]:
+        """The original offset of new offset `p`, or the rewritten span it falls in."""
+        shift = 0
+        for span, ns, ne in placed:
+            if p < ns:
+                break
+            if p < ne:
+                return None, span
+            shift = ne - span[1]
+        return p - shift, None
+
+    def nearest(o: int) -> tuple[int, int]:
+        return min(spans, key=lambda sp: 0 if sp[0] <= o < sp[1] else min(abs(o - sp[0]),
+                                                                          abs(o - sp[1])))
+
+    by_start = {f.mention.start: f for f in findings}
+    out: set[tuple[int, int]] = set()
+    for g in again:
+        if not (g.flagged and g.counts):
+            continue
+        o, span = origin(g.mention.start)
+        if span is not None:
+            out.add(span)
+            continue
+        f = by_start.get(o)
+        if f is not None and f.flagged and not f.counts:
+            continue  # accepted in the original (a directive): not the rewrite's doing
+        own = (f.rewrite.start, f.rewrite.end) if f is not None and f.rewrite else None
+        out.add(own if own in spans else nearest(o))
+    found = {(g.mention.start, g.mention.key): g.label for g in again}
+    for f in findings:
+        if f.flagged:
+            continue
+        at = moved(f.mention.start, shifts)
+        if at is None:  # inside a rewritten sentence: it kept its words, so look for it there
+            k = next(k for k, sp in enumerate(spans) if sp[0] <= f.mention.start < sp[1])
+            _, ns, ne = placed[k]
+            if not any(key == f.mention.key and ns <= s < ne and label == f.label
+                       for (s, key), label in found.items()):
+                out.add(spans[k])
+        elif found.get((at, f.mention.key)) != f.label:
+            out.add(nearest(f.mention.start))
+    return out

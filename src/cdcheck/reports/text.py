@@ -63,6 +63,9 @@ def render_lines(console, report: DocumentReport, fail_labels: tuple[str, ...] =
                       f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.label} {country}: "
                       f"{escape(f.message)}")
         n += 1
+    if n:  # advice about the check itself ("give --speaker-country"), with what it concerns
+        for hint in report.hints:
+            console.print(f"{escape(report.source)}: [cyan]hint:[/] {escape(hint)}")
     return n
 
 
