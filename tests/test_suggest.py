@@ -188,7 +188,8 @@ def test_apply_and_moved():
 def test_applied_rewrites_clear_the_statement_and_keep_allowed_mentions(checker):
     """The rewrite property (bench/bench_rewrites.py) on a fixed sample: the first 40 flagged
     source statements of data/dev.jsonl. Measured over dev+test and both shared samples it
-    holds for 0.903 of flagged documents (target 0.97, not yet met); this guards the floor."""
+    holds for 0.974 of flagged documents (target 0.97); on this sample every one must hold but
+    one."""
     import json
     import sys
     from pathlib import Path
@@ -212,7 +213,7 @@ def test_applied_rewrites_clear_the_statement_and_keep_allowed_mentions(checker)
         held += holds(checker, report, options) is None
         if flagged == 40:
             break
-    assert flagged == 40 and held / flagged >= 0.85, (held, flagged)
+    assert flagged == 40 and held >= 39, (held, flagged)
 
 
 def test_a_part_of_a_country_goes_with_its_name(suggest):
