@@ -78,10 +78,12 @@ def test_the_docs_the_hook_and_action_point_to_exist_and_the_documented_rev_reso
             assert (ROOT / doc).is_file(), f"{name} points to {doc}"
     docs = (ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
     (rev,) = re.findall(r"^\s+rev: (\S+)", docs, flags=re.M)
-    known = [subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-                            cwd=ROOT, capture_output=True, text=True).returncode == 0
-             for ref in (rev, f"origin/{rev}")]
-    assert any(known), f"the pre-commit snippet's rev {rev!r} is no branch or tag here"
+    (action,) = re.findall(r"uses: [\w-]+/cdcheck@(\S+)", docs)
+    for what, ref in (("the pre-commit snippet's rev", rev), ("the action snippet's ref", action)):
+        known = [subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{r}^{{commit}}"],
+                                cwd=ROOT, capture_output=True, text=True).returncode == 0
+                 for r in (ref, f"origin/{ref}")]
+        assert any(known), f"{what} {ref!r} is no branch or tag here"
 
 
 def test_hook_manifest_is_valid():
