@@ -102,8 +102,18 @@ def _stuck(worker, running: float) -> None:
     """
     worker.log.critical("worker %s: a check has run %.0f s, past the check timeout; exiting so "
                         "that a fresh worker takes over", worker.pid, running)
+    worker.cdcheck_stuck = True  # worker_exit: the exit code says so, however the exit comes
     os.kill(worker.pid, signal.SIGTERM)  # gthread: stop accepting, finish what is in flight
     threading.Event().wait(STUCK_GRACE)
     for handler in worker.log.error_log.handlers:
         handler.flush()
     os._exit(EXIT_STUCK)
+
+
+def worker_exit(server, worker):
+    """A worker ended for a stuck check exits with EXIT_STUCK, also when its graceful exit (the
+    SIGTERM above, once the lost check has finished) comes before `_stuck`'s own os._exit."""
+    if getattr(worker, "cdcheck_stuck", False):
+        for handler in worker.log.error_log.handlers:
+            handler.flush()
+        os._exit(EXIT_STUCK)
