@@ -415,12 +415,13 @@ class Checker:
         text = a.prepared.text
         paragraphs = context.paragraph_bounds(text) if a.window == "paragraph" else None
         budget = max(evidence.PER_MENTION, len(a.classified))
+        siblings = _siblings(a, judgements)
         out: list[evidence.Occlusion] = []
         for m in a.classified:
             j = judgements[id(m)]
             if j.carried or not self.policy.rule(j.label).counts or j.label == "exempt":
                 continue
-            if _sibling(a, judgements, m) is not None:
+            if id(m) in siblings:
                 continue  # the sentence's first flagged mention speaks for it (`_evidence`)
             limit = min(evidence.PER_MENTION, budget - len(out))
             if limit <= 0:
@@ -433,6 +434,7 @@ class Checker:
         """Per flagged mention (by `id`): (EvidenceSpan in the original text, whether it is a
         neighbouring sentence)."""
         out = {}
+        siblings = _siblings(a, judgements)
         by_mention: dict[int, list] = {}
         for v, p in zip(variants, scores, strict=True):
             by_mention.setdefault(id(v.mention), []).append((v, p))
@@ -440,7 +442,7 @@ class Checker:
             j = judgements[id(m)]
             if not self.policy.rule(j.label).counts or j.label == "exempt":
                 continue
-            sibling = _sibling(a, judgements, m)
+            sibling = siblings.get(id(m))
             if j.carried and j.later:
                 span, weight, neighbour = j.later, 0.0, True
             elif sibling is not None and id(sibling) in out:  # same sentence, same label
@@ -607,18 +609,21 @@ def _settled(report: DocumentReport) -> bool:
                and f.mention.text not in f.rewrite.text for f in report.findings)
 
 
-def _sibling(a: _Analysis, judgements, m: Mention) -> Mention | None:
-    """The first mention before `m` in its sentence that the classifier flagged with the same
-    label: the words that decided it decided `m` too ("Brazil and Argentina have failed"),
-    so one set of occlusion variants serves both."""
-    j = judgements[id(m)]
-    for other in a.classified:
-        if other is m:
-            return None
-        o = judgements[id(other)]
-        if other.sent_start == m.sent_start and o.label == j.label and not o.carried:
-            return other
-    return None
+def _siblings(a: _Analysis, judgements) -> dict[int, Mention]:
+    """For each classified mention (by `id`) that has one, the first mention before it in its
+    sentence that the classifier flagged with the same label: the words that decided that one
+    decided it too ("Brazil and Argentina have failed"), so one set of occlusion variants
+    serves both. One pass over the mentions."""
+    first: dict[tuple[int, str], Mention] = {}
+    out = {}
+    for m in a.classified:
+        j = judgements[id(m)]
+        key = (m.sent_start, j.label)
+        if key in first:
+            out[id(m)] = first[key]
+        elif not j.carried:  # a carried label was decided by another sentence's words
+            first[key] = m
+    return out
 
 
 def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:
