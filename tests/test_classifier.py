@@ -85,6 +85,21 @@ def test_checking_imports_no_training_library(tmp_path):
     assert not loaded & set(TRAINING)
 
 
+@pytest.mark.slow
+def test_checking_keeps_an_installed_torch_unloaded(tmp_path):
+    """thinc imports torch whenever it is installed; cdcheck's check path keeps it out (185 MiB a
+    worker), and torch stays importable afterwards in the same process, as training needs."""
+    pytest.importorskip("torch")
+    statement = tmp_path / "s.txt"
+    statement.write_text("Country X has failed its victims.", encoding="utf-8")
+    probe = ("import sys\nfrom cdcheck.cli import main\n"
+             f"main(['check', '--fail-on', 'never', r'{statement}'])\n"
+             "print('torch' in sys.modules)\nimport torch\nprint(torch.tensor([1]).sum().item())")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=ROOT, timeout=300, check=True)
+    assert out.stdout.strip().splitlines()[-2:] == ["False", "1"]
+
+
 def test_the_package_does_not_require_torch():
     from importlib.metadata import requires
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
 
 from .errors import ModelNotFound
@@ -56,7 +58,29 @@ def _split_blocks(doc):
     return doc
 
 
+def _import_spacy() -> None:
+    """Import spaCy without letting thinc import torch.
+
+    thinc imports torch at import time whenever it is installed (`thinc.compat`), for GPU and
+    PyTorch-wrapped layers that the CNN pipelines cdcheck loads never use: with the `train` extra
+    installed, every checking process and web worker paid about 185 MiB of memory and a second of
+    start-up for it. torch stays importable afterwards (`cdcheck train` imports it later in the
+    same process). A transformer pipeline (`*_trf`, which needs torch) is imported as usual.
+    """
+    if "thinc" in sys.modules or "torch" in sys.modules \
+            or os.environ.get("CDCHECK_SPACY_MODEL", "").endswith("_trf"):
+        import spacy  # noqa: F401
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+
+
 def _register() -> None:
+    _import_spacy()
     from spacy.language import Language
 
     if "cdcheck_blocks" not in Language.factories:
