@@ -137,6 +137,16 @@ def built(tmp_path_factory):
     return rules, n
 
 
+@pytest.mark.parametrize(("name", "bare"), [
+    ("Shandong Sheng", "Shandong"), ("Xinjiang Uygur Zizhiqu", "Xinjiang"),
+    ("Muhafazat Halab", "Halab"), ("Talsu Rajons", "Talsu"), ("Punjab", None),
+    ("Khanty-Mansiyskiy Avtonomnyy Okrug", "Khanty-Mansiyskiy"), ("Sveti Nikole", None)])
+def test_bare_division_drops_the_native_type_word(name, bare):
+    from cdcheck.train.gazetteer_build import bare_division
+
+    assert bare_division(name) == bare
+
+
 def test_build_writes_the_three_generated_files(built):
     rules, n = built
     for name in (gazetteer.GAZETTEER_FILE, gazetteer.COUNTRIES_FILE, gazetteer.PLACES_FILE):
@@ -159,6 +169,8 @@ def test_built_gazetteer_holds_the_sources(built):
     assert entry("nigerian", ("nigerian",)).kind == "demonym"  # demonyms.tsv
     assert entry("norway", ("norway",)).kind == "name"  # pycountry
     assert entry("lagos", ("lagos",)).kind == "city"  # GeoNames
+    # A division GeoNames writes with its native type word is known by its bare name too.
+    assert gaz.lookup_place("Shandong").country == "CHN"  # "Shandong Sheng"
     assert gaz.names["NOR"] == "Norway" and gaz.names["XKX"] == "Kosovo"
 
 

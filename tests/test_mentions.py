@@ -134,6 +134,10 @@ CASES = [
     ("Smugglers operate out of Mumbai and Karachi.", [("Mumbai", "IND", "city"), ("Karachi", "PAK", "city")]),
     ("Our clinic in Goma serves displaced families.", [("Goma", "COD", "city")]),
     ("Fighting in Darfur displaced thousands.", [("Darfur", "SDN", "region")]),
+    # the longest place name wins over a city it ends with; divisions by their English names
+    ("Migrants wait at Paso Canoas for days.", [("Paso Canoas", "CRI", "city")]),
+    ("Workers in Shandong province are unpaid.", [("Shandong", "CHN", "region")]),
+    ("Traffickers move women through the Torkham crossing.", [("Torkham", "PAK", "city")]),
     ("Our office in Kraków opened in 2020.", [("Kraków", "POL", "city")]),
     ("Ports such as Rotterdam and Antwerp are targeted.",
      [("Rotterdam", "NLD", "city"), ("Antwerp", "BEL", "city")]),

@@ -525,6 +525,8 @@ class MentionFinder:
         for h in hits:
             if not h.placeholder and not h.block and hyphen_part(ev, h.start, h.end, h.entry):
                 continue  # "Gorno-Badakhshan", "St. Elizabeth": left to NER below
+            if not h.placeholder and not h.block and self._inside_longer_place(ev, h):
+                continue  # "Paso Canoas" is no "Canoas": left to the smaller places below
             covered.update(range(h.start, h.end))
             if h.block:
                 continue
@@ -532,6 +534,22 @@ class MentionFinder:
             if mention is not None:
                 found.append((mention, h.entry.alt if h.entry is not None else ()))
         return found
+
+    def _inside_longer_place(self, ev: Evidence, h: Hit) -> bool:
+        """Whether a city or region hit is the tail of a longer place name that starts one or
+        two words before it ("Paso Canoas", "Ciudad del Este"): the longest name wins."""
+        if h.entry is None or h.entry.kind not in ("city", "capital", "region"):
+            return False
+        return self._longer_place_before(ev, h.start, h.end)
+
+    def _longer_place_before(self, ev: Evidence, start: int, end: int) -> bool:
+        for j in (start - 1, start - 2):
+            if j < 0 or ev.hit_at.get(j) is not None:
+                continue
+            match = self._place_at(ev, j)
+            if match is not None and match[0] >= end:
+                return True
+        return False
 
     def _decide_hit(self, ev: Evidence, h: Hit) -> Mention | None:
         start, end, entry = h.start, h.end, h.entry
@@ -594,6 +612,8 @@ class MentionFinder:
             if resolved is None:
                 continue
             s, e, place = resolved
+            if self._longer_place_before(ev, s, e):
+                continue  # "Paso Canoas" tagged "Canoas": left to the smaller places below
             covered.update(range(s, e))
             kind = "document" if document_name(ev, s, e) else place.kind
             found.append((self._mention(ev, s, e, place.country, kind, None, "ner"), place.alt))

@@ -10,6 +10,7 @@ forced (curated extras, blocks, ambiguous names).
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from ..gazetteer import (
@@ -140,9 +141,24 @@ def _geonames_regions():
         for row in _csv.DictReader(fh):
             for level in ("admin1", "admin2"):
                 name = row[level].strip()
-                if name and (name, row["cc"], level) not in seen:
-                    seen.add((name, row["cc"], level))
-                    yield name, row["cc"], level
+                for spelling in (name, bare_division(name)):
+                    if spelling and (spelling, row["cc"], level) not in seen:
+                        seen.add((spelling, row["cc"], level))
+                        yield spelling, row["cc"], level
+
+
+#: Words of a division's type in the language GeoNames writes it in ("Shandong Sheng", "Muhafazat
+#: Halab", "Talsu Rajons"); English texts write the bare name, which is kept as a second spelling.
+_NATIVE_TYPE = re.compile(
+    r"^(?:Muhafazat|Opstina|Sha`biyat|Provincia de|Departamento de|Estado de)\s+"
+    r"|\s+(?:(?:\w+zu|Uygur)\s+)?(?:Sheng|Shi|Zizhiqu|Rajons|Rayonu?|apskritis|Marz|(?:Avtonomnyy\s+)?Okrug"
+    r"|Oblast'?|Kray|Krai|Respublika|Viloyati|Atholhu|Ili|Vilayeti)$")
+
+
+def bare_division(name: str) -> str | None:
+    """A division's name without its native type word, or None when it has none."""
+    bare = _NATIVE_TYPE.sub("", name).strip()
+    return bare if bare and bare != name else None
 
 
 def _word_frequency():
