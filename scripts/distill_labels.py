@@ -21,28 +21,12 @@ import sys
 from pathlib import Path
 
 from cdcheck.checker import Checker
-from cdcheck.context import build_input, paragraph_bounds
-from cdcheck.train.corpus import examples, read_jsonl
+from cdcheck.train.corpus import examples, pool_inputs, read_jsonl
 from cdcheck.train.torch_model import TorchClassifier
 from cdcheck.train.training import TEACHER_FILE, _dedupe
 
 ROOT = Path(__file__).resolve().parent.parent
 MPNET = ROOT / ".models" / "all-mpnet-base-v2" / "all-mpnet-base-v2"
-
-
-def pool_inputs(checker: Checker, paths: list[Path], window: str) -> list[tuple[str, str]]:
-    """(statement id, classifier input) for every mention the finder sees in the pool."""
-    rows = [r for p in paths for r in read_jsonl(p)]
-    out = []
-    for row, doc in zip(rows, checker.nlp.pipe(r["text"] for r in rows), strict=True):
-        mentions = checker.finder(doc)
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        paragraphs = paragraph_bounds(doc.text)
-        for m in mentions:
-            if m.kind not in checker.policy.by_kind:
-                out.append((row["id"], build_input(doc.text, sentences, mentions, m, window,
-                                                   paragraphs)))
-    return out
 
 
 def main(argv=None) -> int:

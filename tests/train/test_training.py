@@ -104,3 +104,26 @@ def test_parallel_and_one_process_training_give_the_same_members(trained, tmp_pa
     one = load_file(str(out / "member-1" / "head.safetensors"))
     two = load_file(str(out / "member-2" / "head.safetensors"))
     assert any((one[n] - two[n]).abs().max().item() > 1e-3 for n in one)  # seeds do differ
+
+
+def test_with_teacher_maps_the_teachers_probabilities_across_windows(tmp_path):
+    """A student reading paragraphs learns, for each mention, what the teacher said of the same
+    mention in its sentence window; pool mentions come with the student's own input."""
+    from cdcheck.train.training import with_teacher
+
+    rows = [{"input": "t1", "probs": [0.7, 0.1, 0.1, 0.1], "source": "train", "id": "a"},
+            {"input": "t2", "probs": [0.1, 0.7, 0.1, 0.1], "source": "train", "id": "a"},
+            {"input": "p1", "probs": [0.1, 0.1, 0.7, 0.1], "source": "pool", "id": "pool-1"}]
+    teacher = tmp_path / "teacher.jsonl"
+    teacher.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    train_ex = [Example("para-2", "situation", "a", "GHA", "name"),
+                Example("para-1", "blame", "a", "GHA", "name"),
+                Example("para-3", "work", "b", "KEN", "name")]
+    out = with_teacher(train_ex, teacher, twins=["t2", "t1", "t9"],
+                       pool_twins=[("pool-1", "p1", "pool-para-1"), ("pool-2", "p9", "x")])
+    assert [(e.input, e.soft) for e in out] == [
+        ("para-2", (0.1, 0.7, 0.1, 0.1)), ("para-1", (0.7, 0.1, 0.1, 0.1)), ("para-3", None),
+        ("pool-para-1", (0.1, 0.1, 0.7, 0.1))]
+    assert out[-1].label == ""  # the pool is learnt from the teacher alone
+    same = with_teacher(train_ex[:1], teacher)  # one window: keyed by the input itself
+    assert same[0].soft is None and [e.input for e in same[1:]] == ["p1"]

@@ -110,6 +110,22 @@ def examples(statements: Iterable[dict], checker, window: str = "sentences") -> 
     return out
 
 
+def pool_inputs(checker, paths: Sequence[Path], window: str = "sentences") -> list[tuple[str, str]]:
+    """(statement id, classifier input) for every mention the finder sees in unlabelled pool
+    statements, in text order (the teacher labels them; data/distill/)."""
+    rows = [r for p in paths for r in read_jsonl(p)]
+    out = []
+    for row, doc in zip(rows, checker.nlp.pipe(r["text"] for r in rows), strict=True):
+        mentions = checker.finder(doc)
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        paragraphs = paragraph_bounds(doc.text) if window == "paragraph" else None
+        for m in mentions:
+            if m.kind not in checker.policy.by_kind:
+                out.append((str(row["id"]), build_input(doc.text, sentences, mentions, m, window,
+                                                        paragraphs)))
+    return out
+
+
 def data_hash(paths: Iterable[Path]) -> str:
     """A short SHA-256 over the training data files, recorded in the model card."""
     h = hashlib.sha256()

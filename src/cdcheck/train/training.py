@@ -294,18 +294,50 @@ def _progress(quiet: bool, total: int):
     return progress, report
 
 
-def with_teacher(train_ex: list[Example], teacher: Path) -> list[Example]:
-    """Train examples with the teacher's probabilities, plus the teacher-labelled pool."""
+def with_teacher(train_ex: list[Example], teacher: Path, twins: list[str] | None = None,
+                 pool_twins: list[tuple[str, str, str]] | None = None) -> list[Example]:
+    """Train examples with the teacher's probabilities, plus the teacher-labelled pool.
+
+    The teacher's rows are keyed by the input it read. A student that reads another window
+    passes `twins` (the teacher's window input of each train example, in the same order) and
+    `pool_twins` ((statement id, teacher's input, student's input) for every pool mention), so
+    that each of its inputs learns the probabilities the teacher gave the same mention.
+    """
     from dataclasses import replace
 
     soft, pool = {}, []
     for row in read_jsonl(teacher):
         probs = tuple(float(p) for p in row["probs"])
-        if row.get("source") == "pool":
+        if row.get("source") == "pool" and pool_twins is None:
             pool.append(Example(row["input"], "", str(row.get("id", "pool")), "?", "?", probs))
         else:
             soft[row["input"]] = probs
-    return [replace(e, soft=soft.get(e.input)) for e in train_ex] + pool
+    if pool_twins is not None:
+        pool = [Example(mine, "", sid, "?", "?", soft[theirs])
+                for sid, theirs, mine in pool_twins if theirs in soft]
+    keys = twins if twins is not None else [e.input for e in train_ex]
+    return [replace(e, soft=soft.get(k)) for e, k in zip(train_ex, keys, strict=True)] + pool
+
+
+def _window_twins(data_dir: Path, checker, window: str) -> tuple[list[Example], list[str],
+                                                                  list[tuple[str, str, str]]]:
+    """Train examples in `window`, the sentence-window input of each (what the teacher read),
+    and the pool's (id, sentence input, `window` input) triples."""
+    from .corpus import pool_inputs
+
+    stmts = read_jsonl(data_dir / "train.jsonl")
+    mine = examples(stmts, checker, window)
+    theirs = examples(stmts, checker, "sentences")
+    pairs, seen = [], set()
+    for e, t in zip(mine, theirs, strict=True):
+        if (e.input, e.label) not in seen:  # _dedupe, keeping each twin beside its example
+            seen.add((e.input, e.label))
+            pairs.append((e, t.input))
+    paths = sorted((data_dir / "pool").glob("*.jsonl"))
+    pool = [(sid, t, m) for (sid, t), (_, m) in zip(pool_inputs(checker, paths, "sentences"),
+                                                    pool_inputs(checker, paths, window),
+                                                    strict=True)]
+    return [e for e, _ in pairs], [t for _, t in pairs], pool
 
 
 def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None, seed: int = 13,
@@ -336,9 +368,13 @@ def train(data_dir: Path, out_dir: Path | None = None, epochs: int | None = None
     hp.update({k: v for k, v in (("epochs", epochs), ("members", members)) if v})
     hp["eval_from"] = min(hp.get("eval_from", 1), hp["epochs"])
     started = time.time()
-    train_ex = _dedupe(examples(read_jsonl(data_dir / "train.jsonl"), checker, window))
-    if teacher is not None:
-        train_ex = with_teacher(train_ex, teacher)
+    if teacher is not None and window != "sentences":  # the teacher read sentence windows
+        train_ex, twins, pool_twins = _window_twins(data_dir, checker, window)
+        train_ex = with_teacher(train_ex, teacher, twins, pool_twins)
+    else:
+        train_ex = _dedupe(examples(read_jsonl(data_dir / "train.jsonl"), checker, window))
+        if teacher is not None:
+            train_ex = with_teacher(train_ex, teacher)
     dev_ex = examples(read_jsonl(data_dir / "dev.jsonl"), checker, window)
     counts = Counter(e.label or "(pool)" for e in train_ex)
     if not quiet:
