@@ -1,9 +1,10 @@
 """Agreement between the corpus writers' labels and a second annotator's, labelled blind.
 
     python scripts/agreement.py [data/agreement/round7-blind-second.jsonl]
+    python scripts/agreement.py data/agreement/round8-blind-second.jsonl
 
 The second annotator saw each statement and its mentions (surface and country) but not the
-first labels (data/agreement/round7-blind-input.jsonl). Prints verdict agreement and Cohen's
+first labels (data/agreement/round{7,8}-blind-input.jsonl). Prints verdict agreement and Cohen's
 kappa, mention-label agreement and kappa, the confusion of mention labels, and the
 disagreements by id, for data/README.md's grey zones.
 """
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def first_labels() -> dict[str, dict]:
     rows = {}
-    for path in sorted((ROOT / "data" / "raw").glob("part-r7*.jsonl")):
+    for path in sorted((ROOT / "data" / "raw").glob("part-*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
