@@ -2,9 +2,10 @@
 
     python scripts/agreement.py [data/agreement/round7-blind-second.jsonl]
     python scripts/agreement.py data/agreement/round8-blind-second.jsonl
+    python scripts/agreement.py data/agreement/round9-blind-second.jsonl   (the held-out round)
 
 The second annotator saw each statement and its mentions (surface and country) but not the
-first labels (data/agreement/round{7,8}-blind-input.jsonl). Prints verdict agreement and Cohen's
+first labels (data/agreement/round{7,8,9}-blind-input.jsonl). Prints verdict agreement and Cohen's
 kappa, mention-label agreement and kappa, the confusion of mention labels, and the
 disagreements by id, for data/README.md's grey zones.
 """
@@ -25,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def first_labels() -> dict[str, dict]:
     rows = {}
-    for path in sorted((ROOT / "data" / "raw").glob("part-*.jsonl")):
+    paths = [*(ROOT / "data" / "raw").glob("part-*.jsonl"),
+             *(ROOT / "data" / "holdout").glob("*.jsonl")]
+    for path in sorted(paths):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cdcheck.classifier import CLASSES, MODEL_FILE, Classifier
+from cdcheck.classifier import CLASSES, MODEL_FILE, TOKENS_PER_BATCH, Classifier, _batches
 from cdcheck.errors import ModelNotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,29 @@ def test_scores_do_not_depend_on_the_batch(checker):
     for a, b in zip(alone, together, strict=True):
         for c in CLASSES:
             assert a[c] == pytest.approx(b[c], abs=1e-5)
+
+
+def test_batches_keep_order_and_bound_their_tokens():
+    """Long inputs go in smaller batches: rows x padded width stays within the budget, so the
+    memory of a batch of long windows is that of a batch of short ones."""
+    lengths = [5] * 40 + [60] * 40 + [150] * 20 + [TOKENS_PER_BATCH + 10]
+    order = list(range(len(lengths)))  # sorted by length, as predict sorts them
+    batches = _batches(order, lengths, batch_size=32)
+    assert [i for b in batches for i in b] == order
+    for b in batches:
+        assert len(b) <= 32
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= TOKENS_PER_BATCH
+    assert max(len(b) for b in batches) == 32  # short inputs still fill a batch
+    assert [len(b) for b in batches][-1] == 1  # an input over the budget goes alone
+
+
+def test_long_inputs_score_as_they_do_alone(checker):
+    clf = checker.classifier
+    long_input = " ".join(INPUTS) * 3  # truncated to the model's length, in a batch of its own
+    together = clf.predict([*INPUTS[:3], long_input])
+    alone = clf.predict([long_input])[0]
+    for c in CLASSES:
+        assert together[3][c] == pytest.approx(alone[c], abs=1e-5)
 
 
 def test_a_missing_model_is_a_clear_error(tmp_path):

@@ -170,6 +170,24 @@ CASES = [
     ("The Valley is the capital of Anguilla.",
      [("The Valley", "AIA", "capital"), ("Anguilla", "AIA", "name")]),
     ("Networks along the coast of Western Province share data.", []),
+    # a place the text anchors to a country it names, known to the gazetteer or not
+    ("Our monitors work around Kéniéba in Mali.", [("Kéniéba", "MLI", "city"), ("Mali", "MLI", "name")]),
+    ("Customs at the Wajajah crossing in Oman were trained.",
+     [("Wajajah", "OMN", "city"), ("Oman", "OMN", "name")]),
+    ("Attacks continue in Nigeria's Plateau State.",
+     [("Nigeria", "NGA", "name"), ("Plateau State", "NGA", "region")]),
+    ("Inspectors surveyed the Nawa and Cavally regions of Côte d'Ivoire.",
+     [("Nawa", "CIV", "city"), ("Cavally", "CIV", "city"), ("Côte d'Ivoire", "CIV", "name")]),
+    ("Rangers patrol the Gola forest in Sierra Leone.",  # not the Indian Gola: the anchor says
+     [("Gola", "SLE", "city"), ("Sierra Leone", "SLE", "name")]),
+    ("We met in Niamey, Italy being the only partner there.",  # a comma may end a clause
+     [("Niamey", "NER", "capital"), ("Italy", "ITA", "name")]),
+    ("Our clinic in Atlanta, Georgia, serves migrants.",
+     [("Atlanta", "USA", "city"), ("Georgia", "USA", "region")]),
+    ("The Minister of Justice of Mali and Mexico's Attorney General spoke.",
+     [("Mali", "MLI", "name"), ("Mexico", "MEX", "name")]),
+    ("Work in Mali is slow, and Russia's Wagner Group recruits there.",
+     [("Mali", "MLI", "name"), ("Russia", "RUS", "alias")]),
     # --- placeholders ----------------------------------------------------------------------------
     ("Country X has not addressed this issue.", [("Country X", P, "placeholder")]),
     ("Victims are detained in country X.", [("country X", P, "placeholder")]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cdcheck.errors import ModelNotFound
-from cdcheck.nlp import KEEP, blank_tokenizer, load_pipeline
+from cdcheck.nlp import KEEP, PIPE_CHARS, blank_tokenizer, load_pipeline, parse
 from cdcheck.settings import Settings
 
 MODEL = Settings().spacy_model
@@ -50,3 +50,35 @@ def test_a_hard_wrapped_line_does_not_split_a_sentence():
     nlp = load_pipeline(MODEL)
     doc = nlp("This line is wrapped in\nthe middle of a sentence about Country X.")
     assert len(list(doc.sents)) == 1
+
+
+class _Recorder:
+    """A stand-in pipeline that records the batches it is given."""
+
+    def __init__(self):
+        self.batches = []
+
+    def pipe(self, texts, batch_size):
+        texts = list(texts)
+        assert batch_size == len(texts)
+        self.batches.append(texts)
+        return iter(texts)
+
+
+def test_parse_bounds_the_characters_of_a_spacy_batch():
+    """spaCy's working memory grows with the whole batch's tokens: long documents are parsed a
+    few at a time, short statements still many at once, and every text comes back in order."""
+    texts = ["a" * 200] * 30 + ["b" * (PIPE_CHARS // 3)] * 7 + ["c" * (PIPE_CHARS + 5)] + ["d"]
+    rec = _Recorder()
+    assert list(parse(rec, texts)) == texts
+    assert [t for b in rec.batches for t in b] == texts
+    for b in rec.batches:
+        assert len(b) == 1 or sum(map(len, b)) <= PIPE_CHARS
+    assert len(rec.batches[0]) >= 30  # the short statements went together
+
+
+def test_parse_gives_the_pipeline_docs():
+    nlp = load_pipeline(MODEL)
+    docs = list(parse(nlp, ["Victims are held in Ghana.", "Our office in Peru is open."]))
+    assert [d.text for d in docs] == ["Victims are held in Ghana.", "Our office in Peru is open."]
+

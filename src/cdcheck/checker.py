@@ -26,6 +26,7 @@ from .documents import Document
 from .documents import directives as directives_mod
 from .errors import CdcheckError, DocumentTooComplex, DocumentTooLarge, EmptyDocument, OverTimeBudget
 from .mentions import MentionFinder
+from .nlp import parse
 from .normalize import Cleaned, clean
 from .policy import LabelPolicy, MentionPolicy, load_label_policy, load_mention_policy
 from .schema import DocumentReport, EvidenceSpan, Finding, Mention, Rewrite
@@ -297,7 +298,7 @@ class Checker:
         """Reports of a batch, in order; a document over a budget gets its error (or raises)."""
         if deadline is None:
             deadline = time.monotonic() + self.settings.time_budget * len(batch)
-        docs = self.nlp.pipe([p.text for p in batch])
+        docs = parse(self.nlp, [p.text for p in batch])
         analyses: list[_Analysis | DocumentReport] = []
         for p, d in zip(batch, docs, strict=True):
             try:

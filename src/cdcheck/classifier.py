@@ -78,11 +78,10 @@ class Classifier:
                                             providers=["CPUExecutionProvider"])
         self._pid = os.getpid()
 
-    def _arrays(self, texts: Sequence[str]):
+    def _arrays(self, encodings):
         """Token ids, attention mask and mention-marker index of a batch, padded to its longest."""
         import numpy as np
 
-        encodings = self.tokenizer.encode_batch(list(texts))
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -97,17 +96,36 @@ class Classifier:
         """Label probabilities for each classifier input (see `context.build_input`)."""
         if os.getpid() != self._pid:
             self._open()  # forked: the parent's session and its threads are not ours
-        # Sorting by length keeps padding (and time) down; results go back in input order.
-        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
+        encodings = self.tokenizer.encode_batch(list(inputs))
+        # Sorted by length, padding (and time) stays small; results go back in input order.
+        order = sorted(range(len(inputs)), key=lambda i: len(encodings[i].ids))
         out: list[dict[str, float] | None] = [None] * len(inputs)
-        for b in range(0, len(order), batch_size):
-            idx = order[b:b + batch_size]
-            ids, mask, marker = self._arrays([inputs[i] for i in idx])
+        for idx in _batches(order, [len(e.ids) for e in encodings], batch_size):
+            ids, mask, marker = self._arrays([encodings[i] for i in idx])
             probs = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
                                             "marker_index": marker})[0]
             for i, row in zip(idx, probs.tolist(), strict=True):
                 out[i] = dict(zip(self.classes, row, strict=True))
         return out  # type: ignore[return-value]
+
+
+#: Tokens (rows x padded width) in one inference batch: `batch_size` inputs of a typical
+#: sentence window, fewer of long ones. The activations, and the memory ONNX Runtime keeps for
+#: the largest batch it has seen, grow with rows x width (attention with rows x width^2).
+TOKENS_PER_BATCH = 32 * 64
+
+
+def _batches(order: list[int], lengths: list[int], batch_size: int) -> list[list[int]]:
+    """`order` (sorted by length) cut into batches of at most `batch_size` inputs and
+    TOKENS_PER_BATCH padded tokens (a longer input goes alone)."""
+    out: list[list[int]] = []
+    for i in order:
+        if out and len(out[-1]) < batch_size \
+                and (len(out[-1]) + 1) * lengths[i] <= TOKENS_PER_BATCH:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def read_meta(model_dir: Path) -> dict:

@@ -474,6 +474,55 @@ def sentence_start(ev: Evidence, start: int) -> bool:
     return doc[i].is_sent_start or i == 0
 
 
+#: Entity labels that make a run anchored to a country a place ("Kéniéba in Mali").
+_ANCHOR_LABELS = ("GPE", "LOC", "FAC")
+#: Lower-case words inside a place name ("Ciudad del Este", "Ras al Khaimah").
+_NAME_JOINERS = {"de", "del", "la", "el", "al", "da", "do", "dos", "das", "di", "du", "des"}
+
+
+def _capital(ev: Evidence, k: int) -> bool:
+    tok = ev.doc[k]
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.is_sent_start
+
+
+def _run_back(ev: Evidence, end: int) -> tuple[int, int] | None:
+    """The capitalised name of at most four words that ends at token `end` (exclusive)."""
+    a = end
+    while a > 0 and end - a < 4 and (_capital(ev, a - 1) or (
+            ev.folded[a - 1] in _NAME_JOINERS and a - 1 > 0 and _capital(ev, a - 2))):
+        a -= 1
+    return (a, end) if a < end and _capital(ev, a) else None
+
+
+def _run_forward(ev: Evidence, start: int) -> tuple[int, int] | None:
+    """The capitalised name of at most four words that starts at token `start`."""
+    b, n = start, len(ev.doc)
+    while b < n and b - start < 4 and (_capital(ev, b) or (
+            ev.folded[b] in _NAME_JOINERS and b + 1 < n and _capital(ev, b + 1) and b > start)):
+        b += 1
+    return (start, b) if b > start else None
+
+
+def _runs_before_noun(ev: Evidence, of: int) -> list[tuple[int, int]]:
+    """The names before "<place noun> of": "the Nawa and Cavally regions of", "the Kuala
+    Langat district of"; each coordinated name once."""
+    folded = ev.folded
+    if of < 2 or folded[of - 1] not in ev.policy.places.nouns_after \
+            or ev.doc[of - 1].text[:1].isupper():
+        return []
+    runs, end = [], of - 1
+    while True:
+        run = _run_back(ev, end)
+        if run is None:
+            break
+        runs.append(run)
+        k = run[0]
+        if k >= 2 and folded[k - 1] in _COORD:
+            end = k - 1 if folded[k - 2] not in _COORD else k - 2
+            continue
+        break
+    return runs
+
 # --------------------------------------------------------------------------- the finder
 
 
@@ -508,6 +557,7 @@ class MentionFinder:
         found += self._small_places(ev, covered, found)
         found += self._coordinated(ev, found)
         self._georgia(ev, found)
+        found += self._anchored(ev, covered, found)
         mentions = self._disambiguate(found)
         mentions.sort(key=lambda m: m.start)
         return mentions
@@ -668,6 +718,80 @@ class MentionFinder:
                     spans.append((s, e))
                     changed = True
         return accepted
+
+    def _anchored(self, ev: Evidence, covered: set[int], found: list) -> list:
+        """Places the text anchors to a country it names, known to the gazetteer or not:
+        "Kéniéba in Mali", "Jenjarom, Malaysia", "the Nawa and Cavally regions of Côte
+        d'Ivoire", "Nigeria's Plateau State". Real texts anchor a small place for a reader who
+        does not know it, so the anchor also settles a namesake the gazetteer reads as another
+        country ("Granada, Spain" is no Nicaraguan Granada)."""
+        doc, folded, out = ev.doc, ev.folded, []
+        at, alt_of = {}, {}
+        for m, alt in found:
+            s, e = self._tokens(ev, m)
+            alt_of[id(m)] = alt
+            for k in range(s, e):
+                at[k] = m
+        for m, alt in list(found):
+            if m.kind not in ("name", "alias") or not m.country or alt:
+                continue  # only a country named without doubt anchors ("Georgia" may not)
+            s, e = self._tokens(ev, m)
+            runs: list[tuple[int, int, bool]] = []  # (start, end, sure enough to override)
+            if e + 1 < len(doc) and folded[e] in ("'s", "\u2019s"):
+                run = _run_forward(ev, e + 1)  # "Nigeria's Plateau State"
+                if run and self._anchored_place(ev, *run, owned=True):
+                    runs.append((*run, True))
+            listed = e < len(doc) and folded[e] in _COORD  # "States, Grenada and Dominica"
+            if s >= 2 and (folded[s - 1] == "in" or (folded[s - 1] == "," and not listed)):
+                # "Kéniéba in Mali", "Jenjarom, Malaysia", "the Wajajah crossing in Oman"
+                end = s - 1
+                if folded[end - 1] in self.policy.places.nouns_after \
+                        and not doc[end - 1].text[:1].isupper():
+                    end -= 1
+                run = _run_back(ev, end)
+                if run and self._anchored_place(ev, *run):
+                    # "in Niamey, Italy is the one partner": a comma may end a clause
+                    runs.append((*run, folded[s - 1] == "in"))
+            elif s >= 2 and folded[s - 1] == "of":
+                # "the Nawa and Cavally regions of Côte d'Ivoire"
+                runs += [(*r, True) for r in _runs_before_noun(ev, s - 1)]
+            for a, b, sure in runs:
+                inside = list({id(at[k]): at[k] for k in range(a, b) if k in at}.values())
+                if any(o.kind in ("name", "demonym", "placeholder", "document") for o in inside):
+                    continue  # a country of its own, a list of countries, a treaty name
+                if inside:  # a namesake found with another country: the anchor decides
+                    for o in inside:
+                        if o.country != m.country and o.kind != "capital" and (
+                                sure or m.country in alt_of.get(id(o), ())):
+                            o.country, o.country_name = m.country, m.country_name
+                            o.said = m.said
+                    continue
+                if any(k in covered for k in range(a, b)):
+                    continue
+                kind = "region" if folded[b - 1] in _GENERIC_TAIL or (
+                    b < len(doc) and folded[b] in _GENERIC_TAIL) else "city"
+                mention = self._mention(ev, a, b, m.country, kind, None, "anchored")
+                covered.update(range(a, b))
+                out.append((mention, ()))
+        return out
+
+    def _anchored_place(self, ev: Evidence, a: int, b: int, owned: bool = False) -> bool:
+        """Whether the capitalised run [a, b) next to a country's name is a place: a place
+        noun ends or follows it ("Plateau State", "the Wajajah crossing"), or (not after a
+        possessive) a place word precedes it ("around Kéniéba in Mali"). NER alone is not
+        enough ("the Nordic States, Denmark"), and a date, organization, law or event is none."""
+        folded, doc = ev.folded, ev.doc
+        labels = {ev.ent_at[k].label_ for k in range(a, b) if k in ev.ent_at}
+        if labels & _NOT_PLACES:
+            return False  # "In February, Uganda's police"
+        if folded[b - 1] in _GENERIC_TAIL or (b < len(doc) and folded[b] in
+                                              ev.policy.places.nouns_after):
+            return b - a > 1 or folded[b - 1] not in _GENERIC_TAIL
+        if owned or labels - set(_ANCHOR_LABELS) - {"PERSON"}:  # "the Wagner Group"
+            return False  # "Germany's Germanic languages": after a possessive, only a place noun
+            return False
+        return place_cue(ev, a, b) or place_before(ev, a, self.policy.person_override,
+                                                  coordination=False)
 
     @staticmethod
     def _tokens(ev: Evidence, m: Mention) -> tuple[int, int]:
