@@ -19,6 +19,8 @@ def _parts(checker, text):
     ("Officials in the capital award permits by private arrangement.", "in the capital"),
     ("The customs authority has never shared a seizure record.", "The customs authority"),
     ("Unfortunately, local prosecutors keep returning the files.", "local prosecutors"),
+    ("A year later the country was still on the grey list.", "the country"),
+    ("Since then the penal code has lowered the penalty for bribery.", "the penal code"),
 ])
 def test_a_later_reference_to_the_state_is_read_as_the_country(checker, later, reference):
     text, sents, mentions = _parts(checker, f"Our project in Ghana trains court clerks. {later}")
@@ -47,6 +49,8 @@ def test_the_reference_may_come_two_sentences_later_but_not_three(checker):
     "Our programme runs in Ghana. We trained 40 guards this year.",
     # nothing named before
     "Our project trains court clerks. The ministry there sells the seized timber back.",
+    # "the country under review" is the reviewed State, whoever was named before
+    "Our programme runs in Ghana. The country under review should say more about it.",
 ])
 def test_no_follow_up_without_one_antecedent_and_a_reference(checker, text):
     assert follow_ups(*_parts(checker, text)) == []

@@ -188,6 +188,40 @@ CASES = [
      [("Mali", "MLI", "name"), ("Mexico", "MEX", "name")]),
     ("Work in Mali is slow, and Russia's Wagner Group recruits there.",
      [("Mali", "MLI", "name"), ("Russia", "RUS", "alias")]),
+    # the longest name wins; a subdivision word after a name is its tail, not a city
+    ("Prosecutors in Sarajevo Canton opened fewer cases.", [("Sarajevo", "BIH", "capital")]),
+    ("Inspectors found young women in bars in Orange Walk and Cayo.",  # "Orange Walk" a GPE
+     [("Orange Walk", "BLZ", "region"), ("Cayo", "BLZ", "region")]),
+    # a town NER reads as a place keeps that reading beside an appositive or a person
+    ("Trials were held in Cairo and Ismailia, three former guards among the accused.",
+     [("Cairo", "EGY", "capital"), ("Ismailia", "EGY", "city")]),
+    ("Our staff sit in Bissau, Mindelo and Nouadhibou, and answer the hotline.",
+     [("Bissau", "GNB", "capital"), ("Mindelo", "CPV", "city"), ("Nouadhibou", "MRT", "city")]),
+    # a compass point, then "of"; a treaty named after a small town; a place noun in a PERSON tag
+    ("Boats left from beaches west of Zuwara.", [("Zuwara", "LBY", "city")]),
+    ("Parties to the Minamata Convention met again.", [("Minamata", "JPN", "document")]),
+    ("Militias still hold parts of Myanmar's Kayin State.",
+     [("Myanmar", "MMR", "name"), ("Kayin", "MMR", "region")]),
+    # a name shown to be a place once keeps that sense when it comes back bare
+    ("Our office is in Bokeo province. Bokeo police now call us first.",
+     [("Bokeo", "LAO", "region"), ("Bokeo", "LAO", "region")]),
+    ("Leaks such as the Pandora Papers matter.", []),
+    # a place no list knows, shown by a place noun: the one country its sentence names, else
+    # the statement's; nothing when that is not clear
+    ("Cash left Oman by road through the Wajajah crossing.",
+     [("Oman", "OMN", "name"), ("Wajajah", "OMN", "city")]),
+    ("Timber left Madagascar through the ports of Vohemar and Toamasina.",
+     [("Madagascar", "MDG", "name"), ("Vohemar", "MDG", "city"), ("Toamasina", "MDG", "city")]),
+    ("We work in Turkmenistan. Pickers in the Lebap and Dashoguz provinces were paid late.",
+     [("Turkmenistan", "TKM", "name"), ("Lebap", "TKM", "region"), ("Dashoguz", "TKM", "city")]),
+    ("Cash left Oman through the Wajajah crossing. Scanners at Wajajah now record it.",
+     [("Oman", "OMN", "name"), ("Wajajah", "OMN", "city"), ("Wajajah", "OMN", "city")]),
+    ("Officials from Oman and Yemen met at the Wajajah crossing.",
+     [("Oman", "OMN", "name"), ("Yemen", "YEM", "name")]),
+    ("The Justice department of Peru and the Refugee camp in Chad were visited.",
+     [("Peru", "PER", "name"), ("Chad", "TCD", "name")]),
+    ("In Ghana, shipments left through East African ports and the Andean region.",
+     [("Ghana", "GHA", "name")]),
     # --- placeholders ----------------------------------------------------------------------------
     ("Country X has not addressed this issue.", [("Country X", P, "placeholder")]),
     ("Victims are detained in country X.", [("country X", P, "placeholder")]),

@@ -30,7 +30,8 @@ _STATE_NOUNS = (
     r"inspectorate|parliament|legislature|lawmakers|laws?|legislation|institutions|agenc(?:y|ies)|"
     r"administration|state|army|military|security forces|intelligence services|registry|"
     r"central bank|financial intelligence unit|ombudsman|prisons|shelters|cabinet|president|"
-    r"presidency|municipality|mayors?|governors?|ports? authority"
+    r"presidency|municipality|mayors?|governors?|ports? authority|congress|senate|"
+    r"national assembly|(?:criminal|penal) code"
 )
 #: "the ministry there", "the public works authority there": the reference before "there".
 _THERE = re.compile(r"\b(?:the|its|their|local)\s+(?:[\w'-]+\s+){0,3}?(?:" + _STATE_NOUNS
@@ -40,6 +41,8 @@ _ITS = re.compile(r"\b(?:its|their)\s+(?:own\s+)?(?:[\w'-]+\s+){0,2}?(?:" + _STA
                   + r")\b", re.IGNORECASE)
 #: "officials in the capital".
 _CAPITAL = re.compile(r"\bin the capital\b", re.IGNORECASE)
+#: "the country", "the same country": the State itself.
+_COUNTRY = re.compile(r"\bthe (?:same )?country\b(?! under review)", re.IGNORECASE)
 #: "the customs authority", "local prosecutors", "the same officials".
 _THE = re.compile(r"\b(?:the|local|national)\s+(?:same\s+)?(?:[\w'-]+\s+){0,2}?(?:"
                   + _STATE_NOUNS + r")\b", re.IGNORECASE)
@@ -57,7 +60,8 @@ class FollowUp:
 
 def _rewrite(sentence: str) -> tuple[str, str] | None:
     """(reference, sentence with the reference read as the masked country), or None."""
-    for pattern, how in ((_THERE, "there"), (_CAPITAL, "capital"), (_ITS, "its"), (_THE, "the")):
+    for pattern, how in ((_THERE, "there"), (_CAPITAL, "capital"), (_COUNTRY, "country"),
+                         (_ITS, "its"), (_THE, "the")):
         m = pattern.search(sentence)
         if not m:
             continue
@@ -66,6 +70,8 @@ def _rewrite(sentence: str) -> tuple[str, str] | None:
             new = ref[:-len("there")] + "in " + FOCUS.format(MASK["name"])
         elif how == "capital":
             new = "in " + FOCUS.format(MASK["capital"])
+        elif how == "country":  # "the country" -> "<country>"
+            new = FOCUS.format(MASK["name"])
         elif how == "its":  # "its courts" -> "<country>'s courts"
             new = FOCUS.format(MASK["name"]) + "'s" + ref[ref.index(" "):]
         else:  # "the customs authority" -> "the <national> customs authority"

@@ -26,7 +26,8 @@ from .schema import Mention
 
 _LETTER = re.compile(r"^([A-Z])\.?$|^([a-z])\.?$")
 _GENERIC_TAIL = {"province", "state", "region", "city", "district", "county", "department",
-                 "governorate", "prefecture", "municipality", "area", "island", "islands"}
+                 "governorate", "prefecture", "municipality", "area", "island", "islands",
+                 "canton"}
 _COORD = {",", "and", "or", "&"}
 #: Coordination of places also by a hyphen or dash: "the US-Mexico border", "UK-US".
 _PLACE_COORD = _COORD | {"-", "\u2010", "\u2011", "\u2013", "\u2014"}
@@ -232,8 +233,12 @@ def vetoed(ev: Evidence, entry: Entry, start: int, end: int, ents) -> bool:
     for e in ents:
         if e.label_ not in policy.veto_labels or e.label_ == "LANGUAGE":
             continue
+        # Words of the entity outside the hit; a place noun is no part of a person's name
+        # ("Myanmar's Kayin State" tagged PERSON).
+        outside = [t for t in e if (t.i < start or t.i >= end) and t.is_alpha
+                   and ev.folded[t.i] not in _GENERIC_TAIL]
         if e.label_ == "PERSON":
-            if any(t.is_alpha for t in e if t.i < start or t.i >= end):
+            if outside:
                 return True
             # A PERSON tag on the name alone vetoes only a name that is also a first name or a
             # common word ("Jordan", "Victoria"); NER tags "Rotterdam" PERSON at a sentence's
@@ -241,10 +246,16 @@ def vetoed(ev: Evidence, entry: Entry, start: int, end: int, ents) -> bool:
             if entry.strict and not (place_before(ev, start, policy.person_override)
                                      or place_after(ev, end) or owned_place_noun(ev, end)):
                 return True
-        elif entry.confirm and not (place_before(ev, start, policy.place_prepositions)
-                                    or place_after(ev, end)):
-            return True
-    return entry.confirm and person_cue(ev, start, end)
+        elif entry.confirm and (end - start == 1 or outside) and not (
+                place_before(ev, start, policy.place_prepositions) or place_after(ev, end)):
+            return True  # a title or a product; a longer place name alone is a place to NER's
+            # weakest labels too ("the prosecutors of Ciudad del Este" tagged WORK_OF_ART)
+    # Persons next to the hit, or an appositive naming a person, make a first name a person;
+    # a town NER itself reads as a place, or one listed after a sure place, keeps its reading
+    # ("Cairo and Ismailia, two officers", "in Kurunegala, Kandy and Batticaloa").
+    placed = any(e.label_ in _PLACE_LABELS for e in ents) or place_before(
+        ev, start, policy.place_prepositions) or place_cue(ev, start, end)
+    return entry.confirm and person_cue(ev, start, end, neighbours=entry.strict or not placed)
 
 
 def _person_next_to(ev: Evidence, start: int, end: int) -> bool:
@@ -275,7 +286,7 @@ def _person_appositive(ev: Evidence, end: int) -> bool:
     return False
 
 
-def person_cue(ev: Evidence, start: int, end: int) -> bool:
+def person_cue(ev: Evidence, start: int, end: int, neighbours: bool = True) -> bool:
     """Whether the words around a first-name-like hit make it a person.
 
     "my colleague Chad", "Our team lead, Chad,", "Georgia, who leads ...", "Jordan, our outreach
@@ -292,7 +303,7 @@ def person_cue(ev: Evidence, start: int, end: int) -> bool:
     k = end + 1 if end < n and folded[end] == "," else end
     if k < n and folded[k] in policy.person_after:
         return True
-    return _person_next_to(ev, start, end) or _person_appositive(ev, end)
+    return neighbours and (_person_next_to(ev, start, end) or _person_appositive(ev, end))
 
 
 def _language_item(ev: Evidence, i: int) -> tuple[int, int] | None:
@@ -478,6 +489,11 @@ def sentence_start(ev: Evidence, start: int) -> bool:
 _ANCHOR_LABELS = ("GPE", "LOC", "FAC")
 #: Lower-case words inside a place name ("Ciudad del Este", "Ras al Khaimah").
 _NAME_JOINERS = {"de", "del", "la", "el", "al", "da", "do", "dos", "das", "di", "du", "des"}
+#: Endings of the adjectives that name a people or a wider region, never a small place.
+_ADJECTIVE = ("ian", "ean", "can", "ese", "ic", "ish")
+#: Place nouns of a subdivision rather than a town: a place they show is a region.
+_REGION_NOUNS = {"province", "region", "district", "governorate", "county", "counties",
+                 "municipality", "prefecture", "valley", "forest"}
 
 
 def _capital(ev: Evidence, k: int) -> bool:
@@ -510,7 +526,26 @@ def _runs_before_noun(ev: Evidence, of: int) -> list[tuple[int, int]]:
     if of < 2 or folded[of - 1] not in ev.policy.places.nouns_after \
             or ev.doc[of - 1].text[:1].isupper():
         return []
-    runs, end = [], of - 1
+    return _names_before(ev, of - 1)
+
+
+def _names_after(ev: Evidence, start: int) -> list[tuple[int, int]]:
+    """The coordinated names that start at token `start`: "Vohemar and Toamasina"."""
+    folded, runs = ev.folded, []
+    while (run := _run_forward(ev, start)) is not None:
+        runs.append(run)
+        k = run[1]
+        if k + 1 < len(folded) and folded[k] in _COORD:
+            start = k + 2 if folded[k + 1] in _COORD else k + 1
+            continue
+        break
+    return runs
+
+
+def _names_before(ev: Evidence, end: int) -> list[tuple[int, int]]:
+    """The coordinated names that end at token `end` (exclusive): "the Lebap and Dashoguz"."""
+    folded = ev.folded
+    runs = []
     while True:
         run = _run_back(ev, end)
         if run is None:
@@ -556,8 +591,11 @@ class MentionFinder:
         found += self._ner_catches(ev, covered)
         found += self._small_places(ev, covered, found)
         found += self._coordinated(ev, found)
+        found += self._repeated(ev, found)
         self._georgia(ev, found)
         found += self._anchored(ev, covered, found)
+        found += self._unlisted(ev, covered, found)
+        found += self._recurring(ev, covered, found)
         mentions = self._disambiguate(found)
         mentions.sort(key=lambda m: m.start)
         return mentions
@@ -577,6 +615,10 @@ class MentionFinder:
                 continue  # "Gorno-Badakhshan", "St. Elizabeth": left to NER below
             if not h.placeholder and not h.block and self._inside_longer_place(ev, h):
                 continue  # "Paso Canoas" is no "Canoas": left to the smaller places below
+            if not h.placeholder and not h.block and self._subdivision_word(ev, h):
+                continue  # "Sarajevo Canton" is no Canton (Guangzhou)
+            if not h.placeholder and not h.block and self._ner_longer(ev, h):
+                continue  # "Orange Walk" (a GPE) is no "Orange": left to NER below
             covered.update(range(h.start, h.end))
             if h.block:
                 continue
@@ -591,6 +633,25 @@ class MentionFinder:
         if h.entry is None or h.entry.kind not in ("city", "capital", "region"):
             return False
         return self._longer_place_before(ev, h.start, h.end)
+
+    @staticmethod
+    def _subdivision_word(ev: Evidence, h: Hit) -> bool:
+        """Whether a one-word hit is the generic tail of the name before it: "Sarajevo Canton"."""
+        return h.end - h.start == 1 and ev.folded[h.start] in _GENERIC_TAIL and h.start > 0 \
+            and ev.doc[h.start - 1].is_alpha and ev.doc[h.start - 1].text[:1].isupper()
+
+    def _ner_longer(self, ev: Evidence, h: Hit) -> bool:
+        """Whether a city or region hit that needs confirmation opens a longer NER place that
+        names a known smaller place ("Orange Walk", tagged GPE, is no "Orange"): the longest
+        name wins."""
+        if h.entry is None or h.entry.kind not in ("city", "capital", "region") \
+                or not h.entry.confirm:
+            return False
+        ent = ev.ent_at.get(h.start)
+        if ent is None or ent.label_ not in _PLACE_LABELS or ent.end <= h.end:
+            return False
+        resolved = self._resolve_entity(ent)
+        return resolved is not None and resolved[0] <= h.start and resolved[1] > h.end
 
     def _longer_place_before(self, ev: Evidence, start: int, end: int) -> bool:
         for j in (start - 1, start - 2):
@@ -675,7 +736,9 @@ class MentionFinder:
         "the Aflao crossing"), by their owner ("Madagascar's Sava region") or by coordination
         with a place found ("Miches and Nagua")."""
         doc, found = ev.doc, []
-        ends = {ev.doc.char_span(m.start, m.end, alignment_mode="expand").end for m, _ in before}
+        # where each place found ends, and its country
+        ends = {ev.doc.char_span(m.start, m.end, alignment_mode="expand").end:
+                (m.country, bool(alt)) for m, alt in before}
         i = 0
         while i < len(doc):
             match = None if i in covered else self._place_at(ev, i)
@@ -688,7 +751,10 @@ class MentionFinder:
             owner = owner_country(ev, i, before)
             if owner is not None and owner != place.country and owner not in place.alt:
                 owner = None
-            coordinated = any(_joined(ev, e, i) for e in ends)
+            joined = [c for e, c in ends.items() if _joined(ev, e, i)]
+            coordinated = bool(joined)
+            if owner is None and joined and not joined[0][1] and joined[0][0] in place.alt:
+                owner = joined[0][0]  # "the ports of Colón and Balboa": Panama's Balboa
             several = end - i > 1 and not all(w in self.policy.generic_words
                                                for w in ev.folded[i:end])
             kind = "document" if document_name(ev, i, end) else place.kind
@@ -696,7 +762,7 @@ class MentionFinder:
             if place_cue(ev, i, end) or coordinated or owner or several or kind == "document":
                 found.append((mention, () if owner else place.alt))
                 covered.update(range(i, end))
-                ends.add(end)
+                ends[end] = (mention.country, not owner and bool(place.alt))
             else:
                 ev.candidates.append((i, end, mention, place.alt))
             i = end
@@ -718,6 +784,43 @@ class MentionFinder:
                     spans.append((s, e))
                     changed = True
         return accepted
+
+    @staticmethod
+    def _repeated(ev: Evidence, found: list) -> list:
+        """Candidates the text has already shown to be a place: "in Bokeo province ... Bokeo
+        police". A writer keeps one sense of a name through a statement, so a name found once
+        with evidence is the same place, of the same country, when it comes back bare."""
+        seen = {(place_key(m.text), m.country) for m, _ in found if m.kind in ("city", "region")}
+        if not seen:
+            return []
+        taken = {id(m) for m, _ in found}
+        out = []
+        for _s, _e, mention, alt in ev.candidates:
+            if id(mention) not in taken and (place_key(mention.text), mention.country) in seen:
+                taken.add(id(mention))
+                out.append((mention, alt))
+        return out
+
+    def _recurring(self, ev: Evidence, covered: set[int], found: list) -> list:
+        """Later uses of a name no list knows, once the text has shown it a place of a country
+        ("through the Wajajah crossing ... declarations at Wajajah"): written the same, in
+        capitals, inside a sentence."""
+        doc, out = ev.doc, []
+        for m, _ in list(found):
+            if m.source not in ("anchored", "unlisted"):
+                continue
+            s, e = self._tokens(ev, m)
+            words = [t.text for t in doc[s:e]]
+            for i in range(len(doc) - len(words) + 1):
+                j = i + len(words)
+                if i == s or any(k in covered for k in range(i, j)) or doc[i].is_sent_start \
+                        or [t.text for t in doc[i:j]] != words:
+                    continue
+                if (i > 0 and _capital(ev, i - 1)) or (j < len(doc) and _capital(ev, j)):
+                    continue  # part of a longer name
+                covered.update(range(i, j))
+                out.append((self._mention(ev, i, j, m.country, m.kind, None, m.source), ()))
+        return out
 
     def _anchored(self, ev: Evidence, covered: set[int], found: list) -> list:
         """Places the text anchors to a country it names, known to the gazetteer or not:
@@ -756,6 +859,8 @@ class MentionFinder:
                 # "the Nawa and Cavally regions of Côte d'Ivoire"
                 runs += [(*r, True) for r in _runs_before_noun(ev, s - 1)]
             for a, b, sure in runs:
+                if self._no_name(ev, a, b):
+                    continue  # "the Justice department of Peru", "the Refugee camp in Chad"
                 inside = list({id(at[k]): at[k] for k in range(a, b) if k in at}.values())
                 if any(o.kind in ("name", "demonym", "placeholder", "document") for o in inside):
                     continue  # a country of its own, a list of countries, a treaty name
@@ -773,6 +878,54 @@ class MentionFinder:
                 mention = self._mention(ev, a, b, m.country, kind, None, "anchored")
                 covered.update(range(a, b))
                 out.append((mention, ()))
+        return out
+
+    def _no_name(self, ev: Evidence, a: int, b: int) -> bool:
+        """Whether a capitalised run is made only of words no small place is named by alone
+        ("Justice", "Refugee", "Central", "Member")."""
+        return all(w in self.policy.places.unlisted_not_names or w in _NAME_JOINERS
+                   for w in ev.folded[a:b])
+
+    def _unlisted(self, ev: Evidence, covered: set[int], found: list) -> list:
+        """Places no list knows that a place noun shows ("the Wajajah crossing", "the Lebap and
+        Dashoguz provinces", "the ports of Vohemar and Toamasina"), read as the one country
+        their sentence names, or, when it names none, the one the statement names. Real texts
+        name a small place beside its country; where the country is not clear, the place is
+        left alone."""
+        doc, folded, cues = ev.doc, ev.folded, self.policy.places
+        runs: list[tuple[int, int, str]] = []
+        for k, w in enumerate(folded):
+            if doc[k].text[:1].isupper():
+                continue
+            if w in cues.unlisted_after and k > 0:
+                kind = "region" if w in _REGION_NOUNS or _singular(w) in _REGION_NOUNS else "city"
+                runs += [(a, b, kind) for a, b in _names_before(ev, k)]
+            elif w == "of" and k > 0 and folded[k - 1] in cues.unlisted_before \
+                    and not doc[k - 1].text[:1].isupper():
+                kind = "region" if _singular(folded[k - 1]) in _REGION_NOUNS else "city"
+                runs += [(a, b, kind) for a, b in _names_after(ev, k + 1)]
+        if not runs:
+            return []
+        countries = [(m.start, m.country) for m, _ in found
+                     if m.country and m.kind not in ("placeholder", "document")]
+        named = {c for _, c in countries}
+        out = []
+        for a, b, kind in runs:
+            if any(k in covered or k in ev.hit_at for k in range(a, b)) or b - a > 3:
+                continue
+            if self._no_name(ev, a, b):
+                continue
+            if any(ev.ent_at[k].label_ in _NOT_PLACES or ev.ent_at[k].label_ == "NORP"
+                   for k in range(a, b) if k in ev.ent_at) or folded[b - 1].endswith(_ADJECTIVE):
+                continue  # "East African ports", "the Andean region", "the Aegean islands"
+            sent = doc[a].sent
+            here = {c for i, c in countries if sent.start_char <= i < sent.end_char}
+            country = next(iter(here)) if len(here) == 1 else (
+                next(iter(named)) if not here and len(named) == 1 else None)
+            if country is None:
+                continue
+            covered.update(range(a, b))
+            out.append((self._mention(ev, a, b, country, kind, None, "unlisted"), ()))
         return out
 
     def _anchored_place(self, ev: Evidence, a: int, b: int, owned: bool = False) -> bool:
@@ -810,8 +963,9 @@ class MentionFinder:
             if not doc[end - 1].text[:1].isupper():
                 continue
             if end < len(doc) and doc[end].is_alpha and doc[end].text[:1].isupper() \
-                    and ev.folded[end] not in ev.policy.places.nouns_after:
-                continue  # "Port Victoria" is no "Port"
+                    and ev.folded[end] not in ev.policy.places.nouns_after \
+                    and not document_name(ev, i, end, immediate=True):
+                continue  # "Port Victoria" is no "Port"; "the Minamata Convention" names one
             name = doc[i:end].text
             place = self.gaz.places.get(place_key(name))
             # A common word is no place without NER, unless written with letters English words

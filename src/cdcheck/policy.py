@@ -155,6 +155,11 @@ class PlaceCues:
     nouns_after: frozenset[str]
     possessed: frozenset[str]
     suffixes: frozenset[str]
+    #: Place nouns that make a capitalised name no list knows a place ("the Wajajah crossing"),
+    #: the nouns before "of" that do ("the ports of Vohemar"), and words such a name never is.
+    unlisted_after: frozenset[str] = frozenset()
+    unlisted_before: frozenset[str] = frozenset()
+    unlisted_not_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -250,7 +255,10 @@ class MentionPolicy:
                              _phrases(raw["places"]["nouns_before"]),
                              _folded(raw["places"]["nouns_after"]),
                              _folded(raw["places"]["possessed"]),
-                             _folded(raw["places"]["suffixes"])),
+                             _folded(raw["places"]["suffixes"]),
+                             _folded(raw["places"].get("unlisted_after", ())),
+                             _folded(raw["places"].get("unlisted_before", ())),
+                             _folded(raw["places"].get("unlisted_not_names", ()))),
             documents=DocumentNames(_phrases(raw["documents"]["after"]),
                                     _phrases(raw["documents"]["before"])),
         )

