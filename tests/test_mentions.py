@@ -206,6 +206,15 @@ CASES = [
     ("Our office is in Bokeo province. Bokeo police now call us first.",
      [("Bokeo", "LAO", "region"), ("Bokeo", "LAO", "region")]),
     ("Leaks such as the Pandora Papers matter.", []),
+    # a name of several words that are also common words, with a cue or beside a place; not
+    # when every word is generic
+    ("Most crews come from Central Java and North Sulawesi.",
+     [("Central Java", "IDN", "region"), ("North Sulawesi", "IDN", "region")]),
+    ("Boats crossed the North Sea at night.", []),
+    # a region anchors a namesake after "in"
+    ("A gunman killed 35 people at Port Arthur in Tasmania.",
+     [("Port Arthur", "AUS", "city"), ("Tasmania", "AUS", "region")]),
+    ("Our partners meet in Nuku\u02bbalofa every week.", [("Nuku\u02bbalofa", "TON", "capital")]),
     # a place no list knows, shown by a place noun: the one country its sentence names, else
     # the statement's; nothing when that is not clear
     ("Cash left Oman by road through the Wajajah crossing.",

@@ -755,8 +755,8 @@ class MentionFinder:
             coordinated = bool(joined)
             if owner is None and joined and not joined[0][1] and joined[0][0] in place.alt:
                 owner = joined[0][0]  # "the ports of Colón and Balboa": Panama's Balboa
-            several = end - i > 1 and not all(w in self.policy.generic_words
-                                               for w in ev.folded[i:end])
+            several = end - i > 1 and not (place.common and doc[i:end].text.isascii()) \
+                and not all(w in self.policy.generic_words for w in ev.folded[i:end])
             kind = "document" if document_name(ev, i, end) else place.kind
             mention = self._mention(ev, i, end, owner or place.country, kind, None, "places")
             if place_cue(ev, i, end) or coordinated or owner or several or kind == "document":
@@ -836,9 +836,11 @@ class MentionFinder:
             for k in range(s, e):
                 at[k] = m
         for m, alt in list(found):
-            if m.kind not in ("name", "alias") or not m.country or alt:
+            if m.kind not in ("name", "alias", "region") or not m.country or alt:
                 continue  # only a country named without doubt anchors ("Georgia" may not)
             s, e = self._tokens(ev, m)
+            if m.kind == "region" and not (s >= 2 and folded[s - 1] == "in"):
+                continue  # a region anchors only after "in": "Port Arthur in Tasmania"
             runs: list[tuple[int, int, bool]] = []  # (start, end, sure enough to override)
             if e + 1 < len(doc) and folded[e] in ("'s", "\u2019s"):
                 run = _run_forward(ev, e + 1)  # "Nigeria's Plateau State"
@@ -969,8 +971,11 @@ class MentionFinder:
             name = doc[i:end].text
             place = self.gaz.places.get(place_key(name))
             # A common word is no place without NER, unless written with letters English words
-            # lack ("Colón" is no "colon").
-            if place is None or (place.common and name.isascii()) or (
+            # lack ("Colón" is no "colon"); a name of several capitalised words, not all of them
+            # generic ("the North Sea", "Western Province"), is one with a place cue or beside a
+            # place ("from Central Java and North Sulawesi").
+            if place is None or (place.common and name.isascii() and (k == 1 or all(
+                    w in self.policy.generic_words for w in ev.folded[i:end]))) or (
                     k == 1 and len(name) < 4 and name.isupper()):
                 continue
             ents = [ev.ent_at[j] for j in range(i, end) if j in ev.ent_at]
