@@ -231,6 +231,15 @@ CASES = [
      [("Peru", "PER", "name"), ("Chad", "TCD", "name")]),
     ("In Ghana, shipments left through East African ports and the Andean region.",
      [("Ghana", "GHA", "name")]),
+    # a place NER finds after a place preposition, of the country its own sentence names as such
+    ("In Sudan, the pits around Abu Hamad are guarded by soldiers.",
+     [("Sudan", "SDN", "name"), ("Abu Hamad", "SDN", "city")]),
+    ("Sierra Leone licensed trawlers that fished off Sherbro Island.",
+     [("Sierra Leone", "SLE", "name"), ("Sherbro Island", "SLE", "city")]),
+    ("Survivors our team met in El Hierro had boarded in Nouadhibou.",  # another town's country
+     [("Nouadhibou", "MRT", "city")]),
+    ("Through Project Boost, Kenya trained 200 officers.", [("Kenya", "KEN", "name")]),
+    ("Kenya ran workshops in Hausa and French.", [("Kenya", "KEN", "name")]),
     # --- placeholders ----------------------------------------------------------------------------
     ("Country X has not addressed this issue.", [("Country X", P, "placeholder")]),
     ("Victims are detained in country X.", [("country X", P, "placeholder")]),

@@ -491,6 +491,9 @@ _ANCHOR_LABELS = ("GPE", "LOC", "FAC")
 _NAME_JOINERS = {"de", "del", "la", "el", "al", "da", "do", "dos", "das", "di", "du", "des"}
 #: Endings of the adjectives that name a people or a wider region, never a small place.
 _ADJECTIVE = ("ian", "ean", "can", "ese", "ic", "ish")
+#: Nouns after a people's name, which NER may tag a place: "Yanomami territory".
+_PEOPLE_NOUNS = {"territory", "territories", "land", "lands", "people", "peoples", "community",
+                 "communities"}
 #: Place nouns of a subdivision rather than a town: a place they show is a region.
 _REGION_NOUNS = {"province", "region", "district", "governorate", "county", "counties",
                  "municipality", "prefecture", "valley", "forest"}
@@ -882,6 +885,35 @@ class MentionFinder:
                 out.append((mention, ()))
         return out
 
+    def _ner_places(self, ev: Evidence) -> list[tuple[int, int, str]]:
+        """Names NER tags a place right after a place preposition that no list knows ("met in
+        El Hierro", "off Sherbro Island"; a PERSON tag only after "in", "around" and the like:
+        "around Abu Hamad"), capitalised and not after "the" ("in the Sahel" is a region of
+        several countries)."""
+        doc, policy, out = ev.doc, self.policy, []
+        for ent in doc.ents:
+            a, b = ent.start, ent.end
+            if ent.label_ not in ("GPE", "LOC", "PERSON") or a == 0 or b - a > 3:
+                continue
+            preps = (policy.places.unlisted_person_before if ent.label_ == "PERSON"
+                     else policy.places.unlisted_ner_before)
+            if ev.folded[a - 1] not in preps or not all(_capital(ev, k) for k in range(a, b)):
+                continue
+            if b < len(doc) and ev.folded[b] in _PEOPLE_NOUNS:
+                continue  # "inside Yanomami territory": a people's name
+            if b < len(doc) and ev.folded[b] in ("'s", "\u2019s"):
+                continue  # "in John's office"
+            words = ev.folded[a:b]
+            if any(doc[k].text.isupper() for k in range(a, b)) \
+                    or any(w in policy.language_names for w in words) \
+                    or all(w in policy.generic_words for w in words) \
+                    or document_name(ev, a, b) \
+                    or any((w,) in policy.documents.after for w in words) or any(
+                    doc[k].text in _HYPHENS for k in (a - 1, b) if 0 <= k < len(doc)):
+                continue  # "in USDT", "in Hausa and French", "in East and Southern Africa"
+            out.append((a, b, "ner"))
+        return out
+
     def _no_name(self, ev: Evidence, a: int, b: int) -> bool:
         """Whether a capitalised run is made only of words no small place is named by alone
         ("Justice", "Refugee", "Central", "Member")."""
@@ -890,7 +922,8 @@ class MentionFinder:
 
     def _unlisted(self, ev: Evidence, covered: set[int], found: list) -> list:
         """Places no list knows that a place noun shows ("the Wajajah crossing", "the Lebap and
-        Dashoguz provinces", "the ports of Vohemar and Toamasina"), read as the one country
+        Dashoguz provinces", "the ports of Vohemar and Toamasina") or NER after a place
+        preposition ("met in El Hierro"), read as the one country
         their sentence names, or, when it names none, the one the statement names. Real texts
         name a small place beside its country; where the country is not clear, the place is
         left alone."""
@@ -906,24 +939,33 @@ class MentionFinder:
                     and not doc[k - 1].text[:1].isupper():
                 kind = "region" if _singular(folded[k - 1]) in _REGION_NOUNS else "city"
                 runs += [(a, b, kind) for a, b in _names_after(ev, k + 1)]
+        runs += self._ner_places(ev)
         if not runs:
             return []
-        countries = [(m.start, m.country) for m, _ in found
-                     if m.country and m.kind not in ("placeholder", "document")]
-        named = {c for _, c in countries}
+        countries = [(m.start, m.country, m.kind in ("name", "alias", "code", "demonym"))
+                     for m, _ in found if m.country and m.kind not in ("placeholder", "document")]
+        named = {c for _, c, _ in countries}
         out = []
         for a, b, kind in runs:
             if any(k in covered or k in ev.hit_at for k in range(a, b)) or b - a > 3:
                 continue
+            # NER alone is weaker evidence than a place noun: its place takes only the country
+            # of its own sentence
+            sentence_only = kind == "ner"
+            kind = "city" if sentence_only else kind
             if self._no_name(ev, a, b):
                 continue
             if any(ev.ent_at[k].label_ in _NOT_PLACES or ev.ent_at[k].label_ == "NORP"
                    for k in range(a, b) if k in ev.ent_at) or folded[b - 1].endswith(_ADJECTIVE):
                 continue  # "East African ports", "the Andean region", "the Aegean islands"
             sent = doc[a].sent
-            here = {c for i, c in countries if sent.start_char <= i < sent.end_char}
+            # an NER place takes a country the sentence names as such, not another town's:
+            # "met in El Hierro ... had boarded in Nouadhibou"
+            here = {c for i, c, named_so in countries if sent.start_char <= i < sent.end_char
+                    and (named_so or not sentence_only)}
             country = next(iter(here)) if len(here) == 1 else (
-                next(iter(named)) if not here and len(named) == 1 else None)
+                next(iter(named)) if not here and len(named) == 1 and not sentence_only
+                else None)
             if country is None:
                 continue
             covered.update(range(a, b))
@@ -942,6 +984,8 @@ class MentionFinder:
         if folded[b - 1] in _GENERIC_TAIL or (b < len(doc) and folded[b] in
                                               ev.policy.places.nouns_after):
             return b - a > 1 or folded[b - 1] not in _GENERIC_TAIL
+        if a > 0 and folded[a - 1] in ("through", "via"):
+            return False  # "Through Project Boost, Kenya trained ...": a programme
         if owned or labels - set(_ANCHOR_LABELS) - {"PERSON"}:  # "the Wagner Group"
             return False  # "Germany's Germanic languages": after a possessive, only a place noun
             return False

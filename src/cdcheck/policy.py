@@ -160,6 +160,10 @@ class PlaceCues:
     unlisted_after: frozenset[str] = frozenset()
     unlisted_before: frozenset[str] = frozenset()
     unlisted_not_names: frozenset[str] = frozenset()
+    #: Prepositions after which a name NER tags a place (GPE, LOC), or after the stricter
+    #: `unlisted_person_before` one it tags PERSON, is a place no list knows ("met in El Hierro").
+    unlisted_ner_before: frozenset[str] = frozenset()
+    unlisted_person_before: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,9 @@ class MentionPolicy:
                              _folded(raw["places"]["suffixes"]),
                              _folded(raw["places"].get("unlisted_after", ())),
                              _folded(raw["places"].get("unlisted_before", ())),
-                             _folded(raw["places"].get("unlisted_not_names", ()))),
+                             _folded(raw["places"].get("unlisted_not_names", ())),
+                             _folded(raw["places"].get("unlisted_ner_before", ())),
+                             _folded(raw["places"].get("unlisted_person_before", ()))),
             documents=DocumentNames(_phrases(raw["documents"]["after"]),
                                     _phrases(raw["documents"]["before"])),
         )
