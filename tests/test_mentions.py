@@ -211,6 +211,10 @@ CASES = [
     ("Most crews come from Central Java and North Sulawesi.",
      [("Central Java", "IDN", "region"), ("North Sulawesi", "IDN", "region")]),
     ("Boats crossed the North Sea at night.", []),
+    # a region's namesake town elsewhere is read when the text names that country
+    ("In Colombia, all criminal judges of the Amazonas department met our team.",
+     [("Colombia", "COL", "name"), ("Amazonas", "COL", "region")]),
+    ("Judges of the Amazonas state met our team.", [("Amazonas", "BRA", "region")]),
     # a region anchors a namesake after "in"
     ("A gunman killed 35 people at Port Arthur in Tasmania.",
      [("Port Arthur", "AUS", "city"), ("Tasmania", "AUS", "region")]),

@@ -428,15 +428,18 @@ class GazetteerBuilder:
     def same_name_cities(self) -> None:
         """Cities of one name in several countries ("Valencia"): the largest is the default
         reading; another at least a quarter as large (and in the gazetteer's own range) is an
-        alternative that the text may select by naming its country (mentions.py)."""
+        alternative that the text may select by naming its country (mentions.py); so is, for a
+        smaller city or a region, a town of NAMESAKE_POPULATION or more elsewhere."""
         for tokens, e in list(self.entries.items()):
-            if e.kind not in ("city", "capital") or e.alt or e.country is None:
+            if e.kind not in ("city", "capital", "region") or e.alt or e.country is None:
                 continue
             pops = self.city_pops.get(place_key(e.surface), {})
             own = max(pops.get(e.country, 0), e.weight)
             alt = [c for c, p in sorted(pops.items(), key=lambda kv: -kv[1])
                    if c != e.country and p >= self.policy.cities.min_population and p * 4 >= own]
-            if e.kind == "city" and own < self.policy.cities.confirm_below:
+            # a smaller city or a region: a town of 10,000 or more elsewhere is an alternative
+            # too ("El Callao" is Peru's region, and a Venezuelan mining town)
+            if (e.kind == "city" and own < self.policy.cities.confirm_below) or e.kind == "region":
                 towns = self.town_pops.get(place_key(e.surface), {})
                 alt += [c for c, p in sorted(towns.items(), key=lambda kv: -kv[1])
                         if c != e.country and c not in alt and p >= NAMESAKE_POPULATION]
