@@ -211,6 +211,10 @@ CASES = [
     ("Most crews come from Central Java and North Sulawesi.",
      [("Central Java", "IDN", "region"), ("North Sulawesi", "IDN", "region")]),
     ("Boats crossed the North Sea at night.", []),
+    # "Lower", "Upper", "Middle" make a name part of a larger area the gazetteer may not know
+    ("Patrols have reduced poaching in the Lower Zambezi.", []),
+    ("Floods hit Upper Egypt and the Upper Nile.",
+     [("Egypt", "EGY", "name"), ("Upper Nile", "SSD", "region")]),
     # a region's namesake town elsewhere is read when the text names that country
     ("In Colombia, all criminal judges of the Amazonas department met our team.",
      [("Colombia", "COL", "name"), ("Amazonas", "COL", "region")]),

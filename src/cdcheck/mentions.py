@@ -489,6 +489,8 @@ def sentence_start(ev: Evidence, start: int) -> bool:
 _ANCHOR_LABELS = ("GPE", "LOC", "FAC")
 #: Lower-case words inside a place name ("Ciudad del Este", "Ras al Khaimah").
 _NAME_JOINERS = {"de", "del", "la", "el", "al", "da", "do", "dos", "das", "di", "du", "des"}
+#: Words that make a name part of a larger area ("the Lower Zambezi", "Upper Guinea").
+_PART_WORDS = {"lower", "upper", "middle"}
 #: Endings of the adjectives that name a people or a wider region, never a small place.
 _ADJECTIVE = ("ian", "ean", "can", "ese", "ic", "ish")
 #: Nouns after a people's name, which NER may tag a place: "Yanomami territory".
@@ -618,6 +620,8 @@ class MentionFinder:
                 continue  # "Gorno-Badakhshan", "St. Elizabeth": left to NER below
             if not h.placeholder and not h.block and self._inside_longer_place(ev, h):
                 continue  # "Paso Canoas" is no "Canoas": left to the smaller places below
+            if not h.placeholder and not h.block and self._part_of(ev, h):
+                continue  # "the Lower Zambezi": left to NER below
             if not h.placeholder and not h.block and self._subdivision_word(ev, h):
                 continue  # "Sarajevo Canton" is no Canton (Guangzhou)
             if not h.placeholder and not h.block and self._ner_longer(ev, h):
@@ -636,6 +640,15 @@ class MentionFinder:
         if h.entry is None or h.entry.kind not in ("city", "capital", "region"):
             return False
         return self._longer_place_before(ev, h.start, h.end)
+
+    @staticmethod
+    def _part_of(ev: Evidence, h: Hit) -> bool:
+        """Whether a region or smaller city hit is named as part of a larger area by a capitalised
+        "Lower", "Upper" or "Middle" the gazetteer does not know with it: "the Lower Zambezi" (a
+        Zambian park) is no part of Namibia's Zambezi Region."""
+        return h.entry is not None and h.entry.kind in ("city", "region") and bool(h.entry.confirm) \
+            and h.start > 0 and ev.folded[h.start - 1] in _PART_WORDS \
+            and ev.doc[h.start - 1].text[:1].isupper()
 
     @staticmethod
     def _subdivision_word(ev: Evidence, h: Hit) -> bool:
