@@ -822,15 +822,19 @@ class MentionFinder:
         ("through the Wajajah crossing ... declarations at Wajajah"): written the same, in
         capitals, inside a sentence."""
         doc, out = ev.doc, []
-        for m, _ in list(found):
-            if m.source not in ("anchored", "unlisted"):
-                continue
+        sources = [m for m, _ in found if m.source in ("anchored", "unlisted")]
+        if not sources:
+            return out
+        at: dict[str, list[int]] = {}  # token text -> where it stands: one pass, however many
+        for t in doc:
+            at.setdefault(t.text, []).append(t.i)
+        for m in sources:
             s, e = self._tokens(ev, m)
             words = [t.text for t in doc[s:e]]
-            for i in range(len(doc) - len(words) + 1):
+            for i in at.get(words[0], ()):
                 j = i + len(words)
-                if i == s or any(k in covered for k in range(i, j)) or doc[i].is_sent_start \
-                        or [t.text for t in doc[i:j]] != words:
+                if i == s or j > len(doc) or any(k in covered for k in range(i, j)) \
+                        or doc[i].is_sent_start or [t.text for t in doc[i:j]] != words:
                     continue
                 if (i > 0 and _capital(ev, i - 1)) or (j < len(doc) and _capital(ev, j)):
                     continue  # part of a longer name
@@ -955,9 +959,14 @@ class MentionFinder:
         runs += self._ner_places(ev)
         if not runs:
             return []
-        countries = [(m.start, m.country, m.kind in ("name", "alias", "code", "demonym"))
-                     for m, _ in found if m.country and m.kind not in ("placeholder", "document")]
-        named = {c for _, c, _ in countries}
+        # the countries each sentence names (by its first token), and whether as a country
+        by_sentence: dict[int, set[tuple[str, bool]]] = {}
+        for m, _ in found:
+            if m.country and m.kind not in ("placeholder", "document"):
+                sent = doc[self._tokens(ev, m)[0]].sent.start
+                by_sentence.setdefault(sent, set()).add(
+                    (m.country, m.kind in ("name", "alias", "code", "demonym")))
+        named = {c for pairs in by_sentence.values() for c, _ in pairs}
         out = []
         for a, b, kind in runs:
             if any(k in covered or k in ev.hit_at for k in range(a, b)) or b - a > 3:
@@ -971,11 +980,10 @@ class MentionFinder:
             if any(ev.ent_at[k].label_ in _NOT_PLACES or ev.ent_at[k].label_ == "NORP"
                    for k in range(a, b) if k in ev.ent_at) or folded[b - 1].endswith(_ADJECTIVE):
                 continue  # "East African ports", "the Andean region", "the Aegean islands"
-            sent = doc[a].sent
             # an NER place takes a country the sentence names as such, not another town's:
             # "met in El Hierro ... had boarded in Nouadhibou"
-            here = {c for i, c, named_so in countries if sent.start_char <= i < sent.end_char
-                    and (named_so or not sentence_only)}
+            here = {c for c, named_so in by_sentence.get(doc[a].sent.start, ())
+                    if named_so or not sentence_only}
             country = next(iter(here)) if len(here) == 1 else (
                 next(iter(named)) if not here and len(named) == 1 and not sentence_only
                 else None)
