@@ -616,16 +616,8 @@ class MentionFinder:
         """The hits kept as mentions, each decided on the evidence around it."""
         found = []
         for h in hits:
-            if not h.placeholder and not h.block and hyphen_part(ev, h.start, h.end, h.entry):
-                continue  # "Gorno-Badakhshan", "St. Elizabeth": left to NER below
-            if not h.placeholder and not h.block and self._inside_longer_place(ev, h):
-                continue  # "Paso Canoas" is no "Canoas": left to the smaller places below
-            if not h.placeholder and not h.block and self._part_of(ev, h):
-                continue  # "the Lower Zambezi": left to NER below
-            if not h.placeholder and not h.block and self._subdivision_word(ev, h):
-                continue  # "Sarajevo Canton" is no Canton (Guangzhou)
-            if not h.placeholder and not h.block and self._ner_longer(ev, h):
-                continue  # "Orange Walk" (a GPE) is no "Orange": left to NER below
+            if not h.placeholder and not h.block and self._part_of_another_name(ev, h):
+                continue  # left uncovered, to NER and the smaller places below
             covered.update(range(h.start, h.end))
             if h.block:
                 continue
@@ -640,6 +632,13 @@ class MentionFinder:
         if h.entry is None or h.entry.kind not in ("city", "capital", "region"):
             return False
         return self._longer_place_before(ev, h.start, h.end)
+
+    def _part_of_another_name(self, ev: Evidence, h: Hit) -> bool:
+        """Whether a name hit is only part of another name: "Gorno-Badakhshan", "St. Elizabeth";
+        "Paso Canoas" is no "Canoas"; "the Lower Zambezi"; "Sarajevo Canton" is no Canton
+        (Guangzhou); "Orange Walk" (a GPE) is no "Orange"."""
+        return hyphen_part(ev, h.start, h.end, h.entry) or self._inside_longer_place(ev, h) \
+            or self._part_of(ev, h) or self._subdivision_word(ev, h) or self._ner_longer(ev, h)
 
     @staticmethod
     def _part_of(ev: Evidence, h: Hit) -> bool:
