@@ -200,6 +200,7 @@ CASES = [
     # a compass point, then "of"; a treaty named after a small town; a place noun in a PERSON tag
     ("Boats left from beaches west of Zuwara.", [("Zuwara", "LBY", "city")]),
     ("Parties to the Minamata Convention met again.", [("Minamata", "JPN", "document")]),
+    ("Ministers agreed under the Lomé Initiative to share data.", [("Lomé", "TGO", "document")]),
     ("Militias still hold parts of Myanmar's Kayin State.",
      [("Myanmar", "MMR", "name"), ("Kayin", "MMR", "region")]),
     # a name shown to be a place once keeps that sense when it comes back bare
@@ -223,6 +224,25 @@ CASES = [
     ("A gunman killed 35 people at Port Arthur in Tasmania.",
      [("Port Arthur", "AUS", "city"), ("Tasmania", "AUS", "region")]),
     ("Our partners meet in Nuku\u02bbalofa every week.", [("Nuku\u02bbalofa", "TON", "capital")]),
+    # a country's possessive owns the place after it; ", in <country or region>" anchors a
+    # namesake even where the text names the default reading's country too
+    ("Guns bought in the United States reached Belize's Toledo villages within weeks.",
+     [("United States", "USA", "name"), ("Belize", "BLZ", "name"), ("Toledo", "BLZ", "city")]),
+    ("Guns from the United States turned up around San Fernando, in the Anzoátegui region.",
+     [("United States", "USA", "name"), ("San Fernando", "VEN", "city"),
+      ("Anzoátegui", "VEN", "region")]),
+    ("Guns from the United States turned up around San Fernando, in Trinidad and Tobago.",
+     [("United States", "USA", "name"), ("San Fernando", "TTO", "city"),
+      ("Trinidad and Tobago", "TTO", "name")]),
+    # a subdivision's capitalised tail after a name no list knows, hyphenated parts included
+    ("Two shelters opened in Sana-Una Canton, says the government of Bosnia and Herzegovina.",
+     [("Sana-Una Canton", "BIH", "region"), ("Bosnia and Herzegovina", "BIH", "name")]),
+    ("The Justice Department of the United States replied.", [("United States", "USA", "name")]),
+    # islands named in a country's name are that country's
+    ("Tobago, which had few homicides, now counts dozens.", [("Tobago", "TTO", "alias")]),
+    # coordinated with a sure place, a first-name-like place is no person's name
+    ("Rifles bought in Texas and Georgia, mostly by buyers who paid cash, went south.",
+     [("Texas", "USA", "region"), ("Georgia", "USA", "region")]),
     # a place no list knows, shown by a place noun: the one country its sentence names, else
     # the statement's; nothing when that is not clear
     ("Cash left Oman by road through the Wajajah crossing.",

@@ -293,8 +293,10 @@ def person_cue(ev: Evidence, start: int, end: int, neighbours: bool = True) -> b
     worker, ...".
     """
     folded, n, policy = ev.folded, len(ev.folded), ev.policy
-    if place_before(ev, start, policy.place_prepositions, coordination=False):
-        return False  # "in Jordan, our lawyers ...": a place, whatever follows
+    if place_before(ev, start, policy.place_prepositions):
+        # "in Jordan, our lawyers ...", "in Florida and Georgia, often by straw buyers who":
+        # a place, whatever follows
+        return False
     j = start - 1
     if j >= 0 and folded[j] == ",":
         j -= 1
@@ -388,6 +390,13 @@ def hyphen_part(ev: Evidence, start: int, end: int, entry: Entry) -> bool:
     if start >= 1 and ev.folded[start - 1] in _NAME_STARTS and doc[start - 1].text[:1].isupper() \
             and (start - 1) not in ev.hit_at:
         return True
+    return hyphen_glued(ev, start, end)
+
+
+def hyphen_glued(ev: Evidence, start: int, end: int) -> bool:
+    """Whether tokens [start, end) are glued by a hyphen to a capitalised word that is no hit:
+    part of a longer name ("Una-Sana Canton" is no Una)."""
+    doc = ev.doc
     if start >= 2 and not doc[start - 2].whitespace_ and _glued_capital(ev, start - 1, start - 2):
         return True
     return end + 1 < len(doc) and not doc[end - 1].whitespace_ and _glued_capital(ev, end, end + 1)
@@ -513,6 +522,16 @@ def _run_back(ev: Evidence, end: int) -> tuple[int, int] | None:
             ev.folded[a - 1] in _NAME_JOINERS and a - 1 > 0 and _capital(ev, a - 2))):
         a -= 1
     return (a, end) if a < end and _capital(ev, a) else None
+
+
+def _hyphened_back(ev: Evidence, end: int) -> tuple[int, int] | None:
+    """The capitalised name that ends at token `end`, its hyphenated parts included
+    ("Una-Sana" before "Canton")."""
+    run = _run_back(ev, end)
+    while run is not None and run[0] >= 2 and ev.doc[run[0] - 1].text in _HYPHENS \
+            and not ev.doc[run[0] - 2].whitespace_ and _capital(ev, run[0] - 2):
+        run = (_run_back(ev, run[0] - 1) or (run[0] - 2, run[0]))[0], run[1]
+    return run
 
 
 def _run_forward(ev: Evidence, start: int) -> tuple[int, int] | None:
@@ -687,9 +706,12 @@ class MentionFinder:
             return self._mention(ev, start, end, None, "placeholder", org, "gazetteer")
         if entry.kind == "demonym" and is_language(ev, start, end, ents):
             return None
-        if names_water(ev, start, end) or vetoed(ev, entry, start, end, ents):
+        # A treaty or process name is no person's, whatever NER tags it ("the Lomé Initiative")
+        document = entry.kind != "demonym" and not entry.strict and document_name(
+            ev, start, end, immediate=bool(entry.confirm))
+        if names_water(ev, start, end) or (not document and vetoed(ev, entry, start, end, ents)):
             return None
-        if entry.kind != "demonym" and document_name(ev, start, end, immediate=bool(entry.confirm)):
+        if document:
             return self._mention(ev, start, end, entry.country, "document", org, "gazetteer")
         source = "gazetteer"
         if entry.confirm and not self._confirmed(ev, entry, start, end, ents):
@@ -854,28 +876,39 @@ class MentionFinder:
             alt_of[id(m)] = alt
             for k in range(s, e):
                 at[k] = m
+
+        def found_place(run: tuple[int, int]) -> bool:  # a smaller place already found
+            return run[0] in at and at[run[0]].kind in ("city", "region")
+
         for m, alt in list(found):
             if m.kind not in ("name", "alias", "region") or not m.country or alt:
                 continue  # only a country named without doubt anchors ("Georgia" may not)
             s, e = self._tokens(ev, m)
-            if m.kind == "region" and not (s >= 2 and folded[s - 1] == "in"):
+            # "in Mali", "in the Madre de Dios region"
+            lead = s - 2 if s >= 3 and m.kind == "region" and folded[s - 1] == "the" else s - 1
+            after_in = lead >= 1 and folded[lead] == "in"
+            if m.kind == "region" and not after_in:
                 continue  # a region anchors only after "in": "Port Arthur in Tasmania"
             runs: list[tuple[int, int, bool]] = []  # (start, end, sure enough to override)
             if e + 1 < len(doc) and folded[e] in ("'s", "\u2019s"):
                 run = _run_forward(ev, e + 1)  # "Nigeria's Plateau State"
-                if run and self._anchored_place(ev, *run, owned=True):
+                if run and (self._anchored_place(ev, *run, owned=True) or found_place(run)):
+                    # "Mozambique's Limpopo National Park" is no South African Limpopo
                     runs.append((*run, True))
             listed = e < len(doc) and folded[e] in _COORD  # "States, Grenada and Dominica"
-            if s >= 2 and (folded[s - 1] == "in" or (folded[s - 1] == "," and not listed)):
-                # "Kéniéba in Mali", "Jenjarom, Malaysia", "the Wajajah crossing in Oman"
-                end = s - 1
+            if after_in or (s >= 2 and folded[s - 1] == "," and not listed):
+                # "Kéniéba in Mali", "Jenjarom, Malaysia", "the Wajajah crossing in Oman",
+                # "La Pampa, in the Madre de Dios region"
+                end = lead if after_in else s - 1
+                if after_in and folded[end - 1] == ",":
+                    end -= 1  # "Villeta, in Paraguay"
                 if folded[end - 1] in self.policy.places.nouns_after \
                         and not doc[end - 1].text[:1].isupper():
                     end -= 1
                 run = _run_back(ev, end)
-                if run and self._anchored_place(ev, *run):
+                if run and (self._anchored_place(ev, *run) or (after_in and found_place(run))):
                     # "in Niamey, Italy is the one partner": a comma may end a clause
-                    runs.append((*run, folded[s - 1] == "in"))
+                    runs.append((*run, after_in))
             elif s >= 2 and folded[s - 1] == "of":
                 # "the Nawa and Cavally regions of Côte d'Ivoire"
                 runs += [(*r, True) for r in _runs_before_noun(ev, s - 1)]
@@ -933,8 +966,10 @@ class MentionFinder:
     def _no_name(self, ev: Evidence, a: int, b: int) -> bool:
         """Whether a capitalised run is made only of words no small place is named by alone
         ("Justice", "Refugee", "Central", "Member")."""
-        return all(w in self.policy.places.unlisted_not_names or w in _NAME_JOINERS
-                   for w in ev.folded[a:b])
+        cues = self.policy.places
+        if b - a > 1 and ev.folded[b - 1] in cues.unlisted_titled:
+            b -= 1  # "the Central Province": its name is "Central"
+        return all(w in cues.unlisted_not_names or w in _NAME_JOINERS for w in ev.folded[a:b])
 
     def _unlisted(self, ev: Evidence, covered: set[int], found: list) -> list:
         """Places no list knows that a place noun shows ("the Wajajah crossing", "the Lebap and
@@ -947,6 +982,8 @@ class MentionFinder:
         runs: list[tuple[int, int, str]] = []
         for k, w in enumerate(folded):
             if doc[k].text[:1].isupper():
+                if w in cues.unlisted_titled and k > 0 and (run := _hyphened_back(ev, k)):
+                    runs.append((run[0], k + 1, "region"))  # "Una-Sana Canton"
                 continue
             if w in cues.unlisted_after and k > 0:
                 kind = "region" if w in _REGION_NOUNS or _singular(w) in _REGION_NOUNS else "city"
@@ -968,7 +1005,9 @@ class MentionFinder:
         named = {c for pairs in by_sentence.values() for c, _ in pairs}
         out = []
         for a, b, kind in runs:
-            if any(k in covered or k in ev.hit_at for k in range(a, b)) or b - a > 3:
+            if any(k in covered or (k in ev.hit_at and folded[k] not in cues.unlisted_titled)
+                   for k in range(a, b)) or sum(
+                    doc[k].text not in _HYPHENS for k in range(a, b)) > 3:
                 continue
             # NER alone is weaker evidence than a place noun: its place takes only the country
             # of its own sentence
@@ -1032,6 +1071,8 @@ class MentionFinder:
                     and ev.folded[end] not in ev.policy.places.nouns_after \
                     and not document_name(ev, i, end, immediate=True):
                 continue  # "Port Victoria" is no "Port"; "the Minamata Convention" names one
+            if hyphen_glued(ev, i, end):
+                continue  # "Una-Sana Canton" is no Una
             name = doc[i:end].text
             place = self.gaz.places.get(place_key(name))
             # A common word is no place without NER, unless written with letters English words

@@ -159,6 +159,7 @@ class PlaceCues:
     #: the nouns before "of" that do ("the ports of Vohemar"), and words such a name never is.
     unlisted_after: frozenset[str] = frozenset()
     unlisted_before: frozenset[str] = frozenset()
+    unlisted_titled: frozenset[str] = frozenset()  # capitalised tails: "Una-Sana Canton"
     unlisted_not_names: frozenset[str] = frozenset()
     #: Prepositions after which a name NER tags a place (GPE, LOC), or after the stricter
     #: `unlisted_person_before` one it tags PERSON, is a place no list knows ("met in El Hierro").
@@ -262,6 +263,7 @@ class MentionPolicy:
                              _folded(raw["places"]["suffixes"]),
                              _folded(raw["places"].get("unlisted_after", ())),
                              _folded(raw["places"].get("unlisted_before", ())),
+                             _folded(raw["places"].get("unlisted_titled", ())),
                              _folded(raw["places"].get("unlisted_not_names", ())),
                              _folded(raw["places"].get("unlisted_ner_before", ())),
                              _folded(raw["places"].get("unlisted_person_before", ()))),
