@@ -2,10 +2,11 @@
 
     python scripts/agreement.py [data/agreement/round7-blind-second.jsonl]
     python scripts/agreement.py data/agreement/round8-blind-second.jsonl
-    python scripts/agreement.py data/agreement/round9-blind-second.jsonl   (the held-out round)
+    python scripts/agreement.py data/agreement/round9-blind-second.jsonl   (held out)
+    python scripts/agreement.py data/agreement/round10-blind-second.jsonl  (held out)
 
 The second annotator saw each statement and its mentions (surface and country) but not the
-first labels (data/agreement/round{7,8,9}-blind-input.jsonl). Prints verdict agreement and Cohen's
+first labels (data/agreement/round{7,8,9,10}-blind-input.jsonl). Prints verdict agreement and Cohen's
 kappa, mention-label agreement and kappa, the confusion of mention labels, and the
 disagreements by id, for data/README.md's grey zones.
 """

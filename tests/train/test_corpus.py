@@ -78,3 +78,12 @@ def test_a_contrast_pair_never_straddles_splits():
     for i in range(60):
         assert where[f"rlz-{2 * i:04d}"] == where[f"rlz-{2 * i + 1:04d}"]
     assert all(splits[name] for name in ("train", "dev", "test"))
+
+
+def test_train_only_statements_leave_dev_and_test_as_they_were():
+    statements = [{"id": f"rlz-{i:04d}", "text": str(i)} for i in range(100)]
+    extra = [{"id": f"rtr-{i:04d}", "text": f"x{i}"} for i in range(30)]
+    before = split_statements(statements)
+    after = split_statements(statements, train_only=extra)
+    assert after["dev"] == before["dev"] and after["test"] == before["test"]
+    assert {s["id"] for s in after["train"]} == {s["id"] for s in before["train"] + extra}

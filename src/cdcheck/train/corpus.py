@@ -138,11 +138,13 @@ def data_hash(paths: Iterable[Path]) -> str:
 
 
 def split_statements(statements: Sequence[dict], seed: int = 13,
-                     dev: float = 0.15, test: float = 0.15) -> dict[str, list[dict]]:
+                     dev: float = 0.15, test: float = 0.15,
+                     train_only: Sequence[dict] = ()) -> dict[str, list[dict]]:
     """Train/dev/test by source statement, stratified by file part, with a fixed seed.
 
     Statements that share a "group" (a contrast pair: the same words with one clause changed) are
-    one unit, so a pair never straddles train and dev/test.
+    one unit, so a pair never straddles train and dev/test. `train_only` statements go to train
+    whole: material to learn from that leaves dev and test, and every figure on them, as they were.
     """
     by_part: dict[str, dict[str, list[dict]]] = {}
     for s in statements:
@@ -156,6 +158,7 @@ def split_statements(statements: Sequence[dict], seed: int = 13,
         for i, key in enumerate(keys):
             split = "dev" if i < n_dev else "test" if i < n_dev + n_test else "train"
             out[split] += by_part[part][key]
+    out["train"] += train_only
     return out
 
 
