@@ -235,8 +235,10 @@ CASES = [
      [("United States", "USA", "name"), ("San Fernando", "TTO", "city"),
       ("Trinidad and Tobago", "TTO", "name")]),
     # a subdivision's capitalised tail after a name no list knows, hyphenated parts included
-    ("Two shelters opened in Sana-Una Canton, says the government of Bosnia and Herzegovina.",
-     [("Sana-Una Canton", "BIH", "region"), ("Bosnia and Herzegovina", "BIH", "name")]),
+    ("Two shelters opened in Sisak-Moslavina County, says the government of Croatia.",
+     [("Sisak-Moslavina County", "HRV", "region"), ("Croatia", "HRV", "name")]),
+    ("Police in Primorje-Gorski Kotar County, Croatia, seized two boats.",
+     [("Primorje-Gorski Kotar County", "HRV", "region"), ("Croatia", "HRV", "name")]),
     ("The Justice Department of the United States replied.", [("United States", "USA", "name")]),
     # islands named in a country's name are that country's
     ("Tobago, which had few homicides, now counts dozens.", [("Tobago", "TTO", "alias")]),

@@ -294,7 +294,7 @@ def person_cue(ev: Evidence, start: int, end: int, neighbours: bool = True) -> b
     """
     folded, n, policy = ev.folded, len(ev.folded), ev.policy
     if place_before(ev, start, policy.place_prepositions):
-        # "in Jordan, our lawyers ...", "in Florida and Georgia, often by straw buyers who":
+        # "in Jordan, our lawyers ...", "in Texas and Georgia, mostly by buyers who":
         # a place, whatever follows
         return False
     j = start - 1
@@ -395,7 +395,7 @@ def hyphen_part(ev: Evidence, start: int, end: int, entry: Entry) -> bool:
 
 def hyphen_glued(ev: Evidence, start: int, end: int) -> bool:
     """Whether tokens [start, end) are glued by a hyphen to a capitalised word that is no hit:
-    part of a longer name ("Una-Sana Canton" is no Una)."""
+    part of a longer name ("Sisak-Moslavina County" is no Sisak)."""
     doc = ev.doc
     if start >= 2 and not doc[start - 2].whitespace_ and _glued_capital(ev, start - 1, start - 2):
         return True
@@ -526,7 +526,7 @@ def _run_back(ev: Evidence, end: int) -> tuple[int, int] | None:
 
 def _hyphened_back(ev: Evidence, end: int) -> tuple[int, int] | None:
     """The capitalised name that ends at token `end`, its hyphenated parts included
-    ("Una-Sana" before "Canton")."""
+    ("Primorje-Gorski Kotar" before "County")."""
     run = _run_back(ev, end)
     while run is not None and run[0] >= 2 and ev.doc[run[0] - 1].text in _HYPHENS \
             and not ev.doc[run[0] - 2].whitespace_ and _capital(ev, run[0] - 2):
@@ -893,15 +893,15 @@ class MentionFinder:
             if e + 1 < len(doc) and folded[e] in ("'s", "\u2019s"):
                 run = _run_forward(ev, e + 1)  # "Nigeria's Plateau State"
                 if run and (self._anchored_place(ev, *run, owned=True) or found_place(run)):
-                    # "Mozambique's Limpopo National Park" is no South African Limpopo
+                    # "Belize's Toledo villages" are no Ohio town
                     runs.append((*run, True))
             listed = e < len(doc) and folded[e] in _COORD  # "States, Grenada and Dominica"
             if after_in or (s >= 2 and folded[s - 1] == "," and not listed):
                 # "Kéniéba in Mali", "Jenjarom, Malaysia", "the Wajajah crossing in Oman",
-                # "La Pampa, in the Madre de Dios region"
+                # "San Fernando, in the Anzoátegui region"
                 end = lead if after_in else s - 1
                 if after_in and folded[end - 1] == ",":
-                    end -= 1  # "Villeta, in Paraguay"
+                    end -= 1  # "Villarrica, in Paraguay"
                 if folded[end - 1] in self.policy.places.nouns_after \
                         and not doc[end - 1].text[:1].isupper():
                     end -= 1
@@ -983,7 +983,7 @@ class MentionFinder:
         for k, w in enumerate(folded):
             if doc[k].text[:1].isupper():
                 if w in cues.unlisted_titled and k > 0 and (run := _hyphened_back(ev, k)):
-                    runs.append((run[0], k + 1, "region"))  # "Una-Sana Canton"
+                    runs.append((run[0], k + 1, "region"))  # "Sisak-Moslavina County"
                 continue
             if w in cues.unlisted_after and k > 0:
                 kind = "region" if w in _REGION_NOUNS or _singular(w) in _REGION_NOUNS else "city"
@@ -1005,9 +1005,10 @@ class MentionFinder:
         named = {c for pairs in by_sentence.values() for c, _ in pairs}
         out = []
         for a, b, kind in runs:
+            words = [k for k in range(a, b) if doc[k].text not in _HYPHENS
+                     and not (k == b - 1 and folded[k] in cues.unlisted_titled)]
             if any(k in covered or (k in ev.hit_at and folded[k] not in cues.unlisted_titled)
-                   for k in range(a, b)) or sum(
-                    doc[k].text not in _HYPHENS for k in range(a, b)) > 3:
+                   for k in range(a, b)) or len(words) > 3:
                 continue
             # NER alone is weaker evidence than a place noun: its place takes only the country
             # of its own sentence
@@ -1072,7 +1073,7 @@ class MentionFinder:
                     and not document_name(ev, i, end, immediate=True):
                 continue  # "Port Victoria" is no "Port"; "the Minamata Convention" names one
             if hyphen_glued(ev, i, end):
-                continue  # "Una-Sana Canton" is no Una
+                continue  # "Sisak-Moslavina County" is no Sisak
             name = doc[i:end].text
             place = self.gaz.places.get(place_key(name))
             # A common word is no place without NER, unless written with letters English words
