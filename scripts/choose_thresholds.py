@@ -35,8 +35,11 @@ def main(path: str) -> int:
         for sit in [x / 20 for x in range(4, 17)]:
             p = dataclasses.replace(policy, blame_min=b, situation_min=sit)
             # The verdict stage itself (verdict.py), replayed with other thresholds.
+            # (a finding labelled by rule, without the classifier's scores, keeps its label)
             pred = [worst_verdict(p.verdict_of(judge(f.mention, f.explanation.scores, p,
-                                                     speaker).label) for f in found)
+                                                     speaker).label
+                                               if f.explanation.scores else f.label)
+                                  for f in found)
                     for speaker, found in runs]
             m = verdict_metrics(gold, pred)
             f1, acc = m["violation_f1"], m["accuracy_3way"]
