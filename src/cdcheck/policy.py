@@ -159,7 +159,7 @@ class PlaceCues:
     #: the nouns before "of" that do ("the ports of Vohemar"), and words such a name never is.
     unlisted_after: frozenset[str] = frozenset()
     unlisted_before: frozenset[str] = frozenset()
-    unlisted_titled: frozenset[str] = frozenset()  # capitalised tails: "Una-Sana Canton"
+    unlisted_titled: frozenset[str] = frozenset()  # capitalised tails: "Sisak-Moslavina County"
     unlisted_not_names: frozenset[str] = frozenset()
     #: Prepositions after which a name NER tags a place (GPE, LOC), or after the stricter
     #: `unlisted_person_before` one it tags PERSON, is a place no list knows ("met in El Hierro").
