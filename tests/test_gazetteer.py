@@ -115,6 +115,15 @@ def test_with_aliases_adds_entries_without_touching_the_loaded_gazetteer(gaz):
         gazetteer.with_aliases(gaz, {"Zemblania": "Qwertyland"})
 
 
+def test_a_region_rare_in_english_takes_any_namesake_town_a_famous_one_does_not(gaz):
+    # a Venezuelan mining town GeoNames lists without a population; California's Mexican
+    # namesakes are no reading of a text that names Mexico beside California
+    callao = next(e for e in gaz.index["el"] if e.tokens == ("el", "callao"))
+    assert (callao.country, "VEN" in callao.alt) == ("PER", True)
+    california = next(e for e in gaz.index["california"] if e.tokens == ("california",))
+    assert (california.country, "MEX" in california.alt) == ("USA", False)
+
+
 def test_ambiguous_names_carry_their_alternatives(gaz):
     (congo,) = [e for e in gaz.candidates("congo") if e.tokens == ("congo",)]
     assert (congo.country, congo.alt) == ("COG", ("COD",))

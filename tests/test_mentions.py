@@ -388,6 +388,21 @@ CASES = [
     ("CÔTE D'IVOIRE AND SENEGAL", [("CÔTE D'IVOIRE", "CIV", "name"), ("SENEGAL", "SEN", "name")]),
     ("Reunion, Réunion and La Réunion", [("Reunion", "REU", "name"), ("Réunion", "REU", "name"),
                                           ("La Réunion", "REU", "alias")]),
+    # a strict name (an English word) written with its accent is no English word
+    ("Two crates of pistol parts bound for Malé were opened in transit.",
+     [("Malé", "MDV", "capital")]),
+    ("The male inmates were moved.", []),
+    ("Parts bound for Male were opened.", []),
+    # phrases before a smaller city, and an office or hotline after it
+    ("A reefer container destined for Tema was held for a week.", [("Tema", "GHA", "city")]),
+    ("Our Kisumu office took 40 calls in May.", [("Kisumu", "KEN", "city")]),
+    # a hyphenated noun after a possessive is one word ("anti-trafficking" is three tokens)
+    ("Jordan's anti-trafficking unit investigated some forty cases.", [("Jordan", "JOR", "name")]),
+    # a namesake the text selects by naming its country; a famous region keeps its own
+    ("Venezuela reported 40 cases of mercury poisoning among miners in El Callao.",
+     [("Venezuela", "VEN", "name"), ("El Callao", "VEN", "region")]),
+    ("Fentanyl from Mexico reaches California by road.",
+     [("Mexico", "MEX", "name"), ("California", "USA", "region")]),
     ("A statement with no country at all.", []),
     ("Governments must do better.", []),
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .gazetteer import Entry, Gazetteer
@@ -430,6 +430,9 @@ def place_cue(ev: Evidence, start: int, end: int) -> bool:
     prev = folded[start - 1] if start > 0 else ""
     if prev in cues.before or (prev == "the" and start >= 2 and folded[start - 2] in cues.before):
         return True  # "off Lampedusa", "in the Bekaa"
+    if any(start >= len(h) and tuple(folded[start - len(h):start]) == h
+           for h in cues.before_phrases):
+        return True  # "bound for Male"
     if prev == "of" and any(start - 1 >= len(h) and tuple(folded[start - 1 - len(h):start - 1]) == h
                             for h in cues.nouns_before):
         return True
@@ -449,7 +452,21 @@ def owned_place_noun(ev: Evidence, end: int) -> bool:
     a noun that places and States have and people do not."""
     folded, cues = ev.folded, ev.policy.places
     return end < len(folded) and folded[end] in ("'s", "\u2019s") and any(
-        w in cues.nouns_after or w in cues.possessed for w in folded[end + 1:end + 4])
+        w in cues.nouns_after or w in cues.possessed for w in _words(folded, end + 1, 3))
+
+
+def _words(folded: list[str], start: int, n: int) -> list[str]:
+    """Up to `n` words from token `start`, a hyphenated compound as one word: spaCy splits
+    "anti-trafficking" into three tokens."""
+    out, k = [], start
+    while k < len(folded) and len(out) < n:
+        if k + 2 < len(folded) and folded[k + 1] in _HYPHENS:
+            out.append(folded[k] + "-" + folded[k + 2])
+            k += 3
+        else:
+            out.append(folded[k])
+            k += 1
+    return out
 
 
 def _list_then_noun(ev: Evidence, end: int) -> bool:
@@ -698,6 +715,10 @@ class MentionFinder:
 
     def _decide_hit(self, ev: Evidence, h: Hit) -> Mention | None:
         start, end, entry = h.start, h.end, h.entry
+        if entry is not None and entry.strict and entry.surface.isascii() \
+                and not ev.doc[start:end].text.isascii():
+            # "Malé" is written as no English word ("male") and no English first name is
+            entry = replace(entry, confirm=1)
         ents = {ev.ent_at[k] for k in range(start, end) if k in ev.ent_at}
         # The organization the hit sits inside ("Nigerian Red Cross"), recorded on the mention;
         # and a named thing around it that confirms an ambiguous hit.
@@ -880,9 +901,13 @@ class MentionFinder:
         def found_place(run: tuple[int, int]) -> bool:  # a smaller place already found
             return run[0] in at and at[run[0]].kind in ("city", "region")
 
+        named = {m.country for m, alt in found if m.country and not alt}
         for m, alt in list(found):
-            if m.kind not in ("name", "alias", "region") or not m.country or alt:
-                continue  # only a country named without doubt anchors ("Georgia" may not)
+            if m.kind not in ("name", "alias", "region") or not m.country or (
+                    alt and (m.kind != "region" or named.intersection(alt))):
+                # only a country named without doubt anchors ("Georgia" may not); a region
+                # with a namesake town, unless the text names the namesake's country
+                continue
             s, e = self._tokens(ev, m)
             # "in Mali", "in the Madre de Dios region"
             lead = s - 2 if s >= 3 and m.kind == "region" and folded[s - 1] == "the" else s - 1
@@ -924,6 +949,8 @@ class MentionFinder:
                                 sure or m.country in alt_of.get(id(o), ())):
                             o.country, o.country_name = m.country, m.country_name
                             o.said = m.said
+                            # settled: no other country the text names takes it back
+                            found[:] = [(x, () if x is o else a) for x, a in found]
                     continue
                 if any(k in covered for k in range(a, b)):
                     continue

@@ -165,6 +165,8 @@ class PlaceCues:
     #: `unlisted_person_before` one it tags PERSON, is a place no list knows ("met in El Hierro").
     unlisted_ner_before: frozenset[str] = frozenset()
     unlisted_person_before: frozenset[str] = frozenset()
+    #: Phrases right before the name: "bound for Male", "destined for Tema".
+    before_phrases: frozenset[tuple[str, ...]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,8 @@ class MentionPolicy:
                              _folded(raw["places"].get("unlisted_titled", ())),
                              _folded(raw["places"].get("unlisted_not_names", ())),
                              _folded(raw["places"].get("unlisted_ner_before", ())),
-                             _folded(raw["places"].get("unlisted_person_before", ()))),
+                             _folded(raw["places"].get("unlisted_person_before", ())),
+                             _phrases(raw["places"].get("before_phrases", ()))),
             documents=DocumentNames(_phrases(raw["documents"]["after"]),
                                     _phrases(raw["documents"]["before"])),
         )

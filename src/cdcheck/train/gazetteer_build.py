@@ -38,6 +38,9 @@ VARIANT_POPULATION = 5_000
 #: Namesakes at least this large in other countries are alternatives for a gazetteer city
 #: (below a million, no capital) that the text may select by naming their country.
 NAMESAKE_POPULATION = 10_000
+#: A region this rare in English (wordfreq Zipf) is named with its country when it is meant, so a
+#: listed town of its name in a country the text names, whatever its size, is an alternative.
+OBSCURE_REGION_ZIPF = 2.5
 #: A one-word name needing confirmation that is this frequent in English is a common word too
 #: ("Reading", "Nice", "Split"): only NER or a locative confirms it.
 STRICT_ZIPF = 4.6
@@ -438,11 +441,15 @@ class GazetteerBuilder:
             alt = [c for c, p in sorted(pops.items(), key=lambda kv: -kv[1])
                    if c != e.country and p >= self.policy.cities.min_population and p * 4 >= own]
             # a smaller city or a region: a town of 10,000 or more elsewhere is an alternative
-            # too ("El Callao" is Peru's region, and a Venezuelan mining town)
+            # too; for a region rare in English, any listed town, since GeoNames leaves many a
+            # town's population unrecorded ("El Callao" is Peru's region, and a Venezuelan
+            # mining town listed without one; "California" is read without naming the USA)
             if (e.kind == "city" and own < self.policy.cities.confirm_below) or e.kind == "region":
+                least = 0 if e.kind == "region" and self.zipf(
+                    place_key(e.surface), "en") < OBSCURE_REGION_ZIPF else NAMESAKE_POPULATION
                 towns = self.town_pops.get(place_key(e.surface), {})
                 alt += [c for c, p in sorted(towns.items(), key=lambda kv: -kv[1])
-                        if c != e.country and c not in alt and p >= NAMESAKE_POPULATION]
+                        if c != e.country and c not in alt and p >= least]
             if alt:
                 self.entries[tokens] = Entry(e.surface, e.tokens, e.country, e.kind, e.case,
                                              e.confirm, e.weight, tuple(alt))
