@@ -403,6 +403,14 @@ CASES = [
      [("Venezuela", "VEN", "name"), ("El Callao", "VEN", "region")]),
     ("Fentanyl from Mexico reaches California by road.",
      [("Mexico", "MEX", "name"), ("California", "USA", "region")]),
+    # a place no list knows, coordinated with a town found, is in that town's country
+    ("Our outreach team works around Tamale and in Nyankpala.",
+     [("Tamale", "GHA", "city"), ("Nyankpala", "GHA", "city")]),
+    ("We met Kwame in Tamale and Abena spoke.", [("Tamale", "GHA", "city")]),
+    # a treaty's name in lower case is still a document; a State's own rules are not
+    ("Kenya ratified the Palermo protocol in 2005.",
+     [("Kenya", "KEN", "name"), ("Palermo", "ITA", "document")]),
+    ("The Kenya regulations require a licence.", [("Kenya", "KEN", "name")]),
     ("A statement with no country at all.", []),
     ("Governments must do better.", []),
 ]

@@ -414,6 +414,8 @@ def document_name(ev: Evidence, start: int, end: int, immediate: bool = False) -
             break
         if doc[j].text[:1].isupper() and any(tuple(folded[j:j + len(h)]) == h for h in names.after):
             return True
+        if j == end and folded[j] in names.lowercase:
+            return True  # "the Palermo protocol"
         if not (doc[j].text in _HYPHENS or (doc[j].is_alpha and doc[j].text[:1].isupper())):
             break
         j += 1
@@ -990,6 +992,47 @@ class MentionFinder:
             out.append((a, b, "ner"))
         return out
 
+    def _beside_places(self, ev: Evidence, found: list) -> dict[tuple[int, int], str]:
+        """Names NER tags a place (a person only after "in", "at" and the like) that no list
+        knows, coordinated with a town or region found ("around Kete Krachi and Yeji", "in Paro
+        and in Gelephu"): {(start, end): the country of that town}. Two towns named together
+        lie in one country far more often than not, and the smaller is the one no list knows."""
+        doc, folded, policy = ev.doc, ev.folded, self.policy
+        places = []  # (start, end, country) of the towns and regions found without doubt
+        for m, alt in found:
+            if m.country and m.kind in ("city", "region", "capital") and not alt:
+                places.append((*self._tokens(ev, m), m.country))
+        if not places:
+            return {}
+        out: dict[tuple[int, int], str] = {}
+        for ent in doc.ents:
+            if ent.label_ not in ("GPE", "LOC", "FAC", "PERSON"):
+                continue
+            a, b = ent.start, ent.end
+            inside = [p for p in places if a <= p[0] and p[1] <= b]
+            if inside:  # "Kete Krachi and Yeji" tagged as one place: the name after the town
+                a = inside[-1][1]
+                while a < b and folded[a] in _COORD:
+                    a += 1
+            if a >= b or b - a > 3 or not all(_capital(ev, k) for k in range(a, b)) \
+                    or any(doc[k].text.isupper() or k in ev.hit_at for k in range(a, b)):
+                continue
+            if ent.label_ == "PERSON" and not (a > 0 and folded[a - 1] in
+                                               policy.places.unlisted_person_before):
+                continue  # "Kumasi and Kwame Mensah": a person
+            if b < len(doc) and folded[b] in ("'s", "\u2019s"):
+                continue
+            for s, e, country in places:
+                gap = folded[e:a]  # "and", ", and", "and in"
+                after = bool(gap) and len(gap) <= 3 and gap[0] in _COORD and all(
+                    w in _COORD or w in policy.places.unlisted_ner_before for w in gap) \
+                    and gap[-1] != ","
+                before = _joined(ev, b, s)
+                if (e <= a and after) or (b <= s and before):
+                    out[(a, b)] = country
+                    break
+        return out
+
     def _no_name(self, ev: Evidence, a: int, b: int) -> bool:
         """Whether a capitalised run is made only of words no small place is named by alone
         ("Justice", "Refugee", "Central", "Member")."""
@@ -1020,6 +1063,8 @@ class MentionFinder:
                 kind = "region" if _singular(folded[k - 1]) in _REGION_NOUNS else "city"
                 runs += [(a, b, kind) for a, b in _names_after(ev, k + 1)]
         runs += self._ner_places(ev)
+        beside = self._beside_places(ev, found)
+        runs += [(a, b, "ner") for a, b in beside if (a, b, "ner") not in runs]
         if not runs:
             return []
         # the countries each sentence names (by its first token), and whether as a country
@@ -1050,6 +1095,8 @@ class MentionFinder:
             # "met in El Hierro ... had boarded in Nouadhibou"
             here = {c for c, named_so in by_sentence.get(doc[a].sent.start, ())
                     if named_so or not sentence_only}
+            if (a, b) in beside:  # "around Kumasi and in Ejisu": the town beside it decides
+                here = {beside[(a, b)]}
             country = next(iter(here)) if len(here) == 1 else (
                 next(iter(named)) if not here and len(named) == 1 and not sentence_only
                 else None)

@@ -176,6 +176,10 @@ class DocumentNames:
 
     after: frozenset[tuple[str, ...]]
     before: frozenset[tuple[str, ...]]
+    #: Head words that make a document's name in lower case too, right after the place
+    #: ("the Palermo protocol"); the others ("guidelines", "regulations") also describe a
+    #: State's own rules when written so.
+    lowercase: frozenset[str] = frozenset()
 
 
 def _phrases(words) -> frozenset[tuple[str, ...]]:
@@ -271,7 +275,8 @@ class MentionPolicy:
                              _folded(raw["places"].get("unlisted_person_before", ())),
                              _phrases(raw["places"].get("before_phrases", ()))),
             documents=DocumentNames(_phrases(raw["documents"]["after"]),
-                                    _phrases(raw["documents"]["before"])),
+                                    _phrases(raw["documents"]["before"]),
+                                    _folded(raw["documents"].get("lowercase", ()))),
         )
 
 
