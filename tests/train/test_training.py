@@ -127,3 +127,21 @@ def test_with_teacher_maps_the_teachers_probabilities_across_windows(tmp_path):
     assert out[-1].label == ""  # the pool is learnt from the teacher alone
     same = with_teacher(train_ex[:1], teacher)  # one window: keyed by the input itself
     assert same[0].soft is None and [e.input for e in same[1:]] == ["p1"]
+
+
+def test_teacher_adapts_every_linear_projection_of_its_top_layers_only():
+    """`targets = "all-linear"` with `lora_layers`: peft takes a layer range only with module
+    names, so the names are read from the encoder itself."""
+    from cdcheck.settings import Settings
+    from cdcheck.train.training import _encoder
+
+    encoder = _encoder(Settings.from_env().base_model,
+                       {"r": 4, "alpha": 8, "dropout": 0.0, "lora_layers": 2,
+                        "targets": "all-linear"}, full=False)
+    adapted = {name.split(".layer.")[1].split(".")[0]: name
+               for name, _ in encoder.named_modules() if name.endswith("lora_A")}
+    layers = encoder.config.num_hidden_layers
+    assert set(adapted) == {str(layers - 2), str(layers - 1)}
+    kinds = {name.split(".")[-2] for name, _ in encoder.named_modules()
+             if name.endswith("lora_A") and f".layer.{layers - 1}." in name}
+    assert {"query", "key", "value", "dense"} <= kinds

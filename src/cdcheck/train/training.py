@@ -111,10 +111,21 @@ def _encoder(base: str, hp: dict, full: bool):
 
     layers = encoder.config.num_hidden_layers
     top = hp.get("lora_layers") or layers  # adapting only the top layers skips the backward
+    targets = hp.get("targets", ["query", "key", "value", "dense"])
+    if targets == "all-linear":  # peft takes a layer range only with module names
+        targets = _linear_names(encoder)
     return get_peft_model(encoder, LoraConfig(  # pass through the frozen ones below
         r=hp["r"], lora_alpha=hp["alpha"], lora_dropout=hp["dropout"],
-        target_modules=hp.get("targets", ["query", "key", "value", "dense"]),
-        layers_to_transform=list(range(layers - top, layers))))
+        target_modules=targets, layers_to_transform=list(range(layers - top, layers))))
+
+
+def _linear_names(encoder) -> list[str]:
+    """The names of the linear projections inside the encoder's layers ("q", "k", "v", "o",
+    "dense" in MPNet; "query", "key", "value", "dense" in BERT)."""
+    import torch
+
+    return sorted({name.rsplit(".", 1)[-1] for name, module in encoder.named_modules()
+                   if isinstance(module, torch.nn.Linear) and ".layer." in f".{name}"})
 
 
 def predict_probs(model, tokenizer, inputs: list[str], device: str = "cpu", batch: int = 64):
