@@ -719,7 +719,8 @@ class MentionFinder:
         start, end, entry = h.start, h.end, h.entry
         if entry is not None and entry.strict and entry.surface.isascii() \
                 and not ev.doc[start:end].text.isascii():
-            # "Malé" is written as no English word ("male") and no English first name is
+            # "Malé": an accent no English word or first name has; the name needs only the
+            # evidence any smaller city needs
             entry = replace(entry, confirm=1)
         ents = {ev.ent_at[k] for k in range(start, end) if k in ev.ent_at}
         # The organization the hit sits inside ("Nigerian Red Cross"), recorded on the mention;
