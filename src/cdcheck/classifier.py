@@ -34,6 +34,10 @@ _threads = int(os.environ.get("CDCHECK_THREADS") or os.environ.get("OMP_NUM_THRE
     or min(2, os.cpu_count() or 1)
 
 
+#: Sessions a forked process inherited from its parent (see `Classifier.predict`).
+_INHERITED: list = []
+
+
 def use_one_thread() -> None:
     """Inference on one thread: in a worker process, the other core is the other worker's."""
     global _threads
@@ -95,7 +99,11 @@ class Classifier:
     def predict(self, inputs: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
         """Label probabilities for each classifier input (see `context.build_input`)."""
         if os.getpid() != self._pid:
-            self._open()  # forked: the parent's session and its threads are not ours
+            # Forked: the parent's session and its threads are not ours. It is kept, never
+            # freed here: its destructor would wait for thread-pool workers that did not
+            # survive the fork, and hang the child.
+            _INHERITED.append(self.session)
+            self._open()
         encodings = self.tokenizer.encode_batch(list(inputs))
         # Sorted by length, padding (and time) stays small; results go back in input order.
         order = sorted(range(len(inputs)), key=lambda i: len(encodings[i].ids))
