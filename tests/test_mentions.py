@@ -411,6 +411,14 @@ CASES = [
     ("Kenya ratified the Palermo protocol in 2005.",
      [("Kenya", "KEN", "name"), ("Palermo", "ITA", "document")]),
     ("The Kenya regulations require a licence.", [("Kenya", "KEN", "name")]),
+    # an appositive calls a name no list knows a place; a person's title is no place
+    ("Police in Ngolowindo, a small town in Malawi, detained three recruiters.",
+     [("Ngolowindo", "MWI", "city"), ("Malawi", "MWI", "name")]),
+    ("Kirumba, a fishing village on the lake in Uganda, hosts our nurses.",
+     [("Kirumba", "UGA", "city"), ("Uganda", "UGA", "name")]),
+    ("We met Ms Chanda, a village elder from Zambia, last year.", [("Zambia", "ZMB", "name")]),
+    ("Olmora, a border town near Chile, sees migrants from Peru.",
+     [("Chile", "CHL", "name"), ("Peru", "PER", "name")]),
     ("A statement with no country at all.", []),
     ("Governments must do better.", []),
 ]
@@ -479,3 +487,25 @@ def test_mentions_in_a_user_pipeline_doc(checker):
     doc = checker.nlp("In Chad and in Niger, prosecutors met.")
     ms = checker.finder(doc)
     assert [(doc.text[m.start:m.end], m.country) for m in ms] == [("Chad", "TCD"), ("Niger", "NER")]
+
+
+@pytest.mark.parametrize(("text", "persons", "expected"), [
+    # NER's PERSON tag on the first of a pair after any place preposition: a town like the other
+    ("Boats left from Ankaramy and Toamasina at night.", ["Ankaramy"],
+     {"Ankaramy": "MDG", "Toamasina": "MDG"}),
+    # both tagged PERSON: the cue before the pair ("out of") leads to both
+    ("Timber went out of Ankaramy and Toamasina by sea.", ["Ankaramy", "Toamasina"],
+     {"Ankaramy": "MDG", "Toamasina": "MDG"}),
+    # after the town, or without a preposition, it stays a person
+    ("A letter from Kwame and Abena in Tamale reached us.", ["Kwame", "Abena"], {"Tamale": "GHA"}),
+    ("Boats left Tamale and Ankaramy stayed.", ["Ankaramy"], {"Tamale": "GHA"}),
+])
+def test_a_person_tag_beside_a_town(checker, text, persons, expected):
+    from spacy.tokens import Span
+
+    doc = checker.nlp(text)
+    spans = [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc if t.text in persons]
+    spans += [Span(doc, t.i, t.i + 1, label="GPE") for t in doc
+              if t.text in expected and t.text not in persons]
+    doc.set_ents(spans, default="outside")
+    assert {m.text: m.country for m in checker.finder(doc)} == expected

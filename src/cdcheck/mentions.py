@@ -429,17 +429,11 @@ def place_cue(ev: Evidence, start: int, end: int) -> bool:
     (policy.toml [places])."""
     folded, doc, cues = ev.folded, ev.doc, ev.policy.places
     n = len(doc)
-    prev = folded[start - 1] if start > 0 else ""
-    if prev in cues.before or (prev == "the" and start >= 2 and folded[start - 2] in cues.before):
-        return True  # "off Lampedusa", "in the Bekaa"
-    if any(start >= len(h) and tuple(folded[start - len(h):start]) == h
-           for h in cues.before_phrases):
-        return True  # "bound for Male"
-    if prev == "of" and any(start - 1 >= len(h) and tuple(folded[start - 1 - len(h):start - 1]) == h
-                            for h in cues.nouns_before):
+    if _cued_before(ev, start):
         return True
-    if prev == "of" and start >= 2 and folded[start - 2] == "out":
-        return True  # "worked out of Lampedusa"
+    if start >= 2 and folded[start - 1] in ("and", "or") \
+            and (run := _run_back(ev, start - 1)) and _cued_before(ev, run[0]):
+        return True  # "shipped out of Vohemar and Toamasina": the cue leads the pair
     nxt = folded[end] if end < n else ""
     if nxt in cues.nouns_after or _list_then_noun(ev, end):
         return True
@@ -447,6 +441,22 @@ def place_cue(ev: Evidence, start: int, end: int) -> bool:
             and not doc[end - 1].whitespace_:
         return True
     return owned_place_noun(ev, end)
+
+
+def _cued_before(ev: Evidence, start: int) -> bool:
+    """Whether the words before token `start` lead to a place: "off Lampedusa", "in the
+    Bekaa", "bound for Male", "the port of Tema", "worked out of Lampedusa"."""
+    folded, cues = ev.folded, ev.policy.places
+    prev = folded[start - 1] if start > 0 else ""
+    if prev in cues.before or (prev == "the" and start >= 2 and folded[start - 2] in cues.before):
+        return True
+    if any(start >= len(h) and tuple(folded[start - len(h):start]) == h
+           for h in cues.before_phrases):
+        return True
+    if prev == "of" and any(start - 1 >= len(h) and tuple(folded[start - 1 - len(h):start - 1]) == h
+                            for h in cues.nouns_before):
+        return True
+    return prev == "of" and start >= 2 and folded[start - 2] == "out"
 
 
 def owned_place_noun(ev: Evidence, end: int) -> bool:
@@ -1018,9 +1028,12 @@ class MentionFinder:
             if a >= b or b - a > 3 or not all(_capital(ev, k) for k in range(a, b)) \
                     or any(doc[k].text.isupper() or k in ev.hit_at for k in range(a, b)):
                 continue
-            if ent.label_ == "PERSON" and not (a > 0 and folded[a - 1] in
-                                               policy.places.unlisted_person_before):
-                continue  # "Kumasi and Kwame Mensah": a person
+            # a person only after "in", "at" and the like, or first of a pair after any place
+            # cue ("out of Vohemar and Toamasina"); "Kumasi and Kwame Mensah" is a person
+            prep = folded[a - 1] if a > 0 else ""
+            if ent.label_ == "PERSON" and not _cued_before(ev, a):
+                continue
+            person_after = ent.label_ != "PERSON" or prep in policy.places.unlisted_person_before
             if b < len(doc) and folded[b] in ("'s", "\u2019s"):
                 continue
             for s, e, country in places:
@@ -1029,7 +1042,7 @@ class MentionFinder:
                     w in _COORD or w in policy.places.unlisted_ner_before for w in gap) \
                     and gap[-1] != ","
                 before = _joined(ev, b, s)
-                if (e <= a and after) or (b <= s and before):
+                if (e <= a and after and person_after) or (b <= s and before):
                     out[(a, b)] = country
                     break
         return out
@@ -1063,6 +1076,7 @@ class MentionFinder:
                     and not doc[k - 1].text[:1].isupper():
                 kind = "region" if _singular(folded[k - 1]) in _REGION_NOUNS else "city"
                 runs += [(a, b, kind) for a, b in _names_after(ev, k + 1)]
+        runs += [(a, b, kind) for a, b, kind in self._appositives(ev) if (a, b, kind) not in runs]
         runs += self._ner_places(ev)
         beside = self._beside_places(ev, found)
         runs += [(a, b, "ner") for a, b in beside if (a, b, "ner") not in runs]
@@ -1105,6 +1119,33 @@ class MentionFinder:
                 continue
             covered.update(range(a, b))
             out.append((self._mention(ev, a, b, country, kind, None, "unlisted"), ()))
+        return out
+
+    def _appositives(self, ev: Evidence) -> list[tuple[int, int, str]]:
+        """Names an appositive calls a place: "Ngolo, a small town in the north" (a place
+        noun of `appositive` after ", a" and at most three lower-case words, then one of
+        `appositive_after`, so that "Ms Banda, a village elder" is none)."""
+        folded, doc, cues = ev.folded, ev.doc, self.policy.places
+        out = []
+        for k, w in enumerate(folded):
+            if w not in cues.appositive or k + 1 >= len(folded) \
+                    or folded[k + 1] not in cues.appositive_after or doc[k].text[:1].isupper():
+                continue
+            j = k - 1
+            while j >= 0 and k - j <= 4 and folded[j] not in ("a", "an"):
+                if not doc[j].is_alpha or doc[j].text[:1].isupper():
+                    j = -1
+                    break
+                j -= 1
+            if j < 2 or k - j > 4 or folded[j] not in ("a", "an") or doc[j - 1].text != ",":
+                continue
+            run = _run_back(ev, j - 1)
+            if run is None and j >= 2 and (j - 2) in ev.ent_at and doc[j - 2].is_alpha \
+                    and doc[j - 2].is_sent_start:
+                run = (j - 2, j - 1)  # "Kiru, a fishing village on ...": NER vouches for it
+            if run is not None:
+                kind = "region" if _singular(w) in _REGION_NOUNS else "city"
+                out.append((run[0], run[1], kind))
         return out
 
     def _anchored_place(self, ev: Evidence, a: int, b: int, owned: bool = False) -> bool:

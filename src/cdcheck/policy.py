@@ -167,6 +167,11 @@ class PlaceCues:
     unlisted_person_before: frozenset[str] = frozenset()
     #: Phrases right before the name: "bound for Male", "destined for Tema".
     before_phrases: frozenset[tuple[str, ...]] = frozenset()
+    #: Place nouns of an appositive that introduces a name no list knows: "Ngolo, a small
+    #: town in ...", "Kiru, a fishing village on the coast of ...".
+    appositive: frozenset[str] = frozenset()
+    #: Words that may follow such a noun: the appositive goes on to say where the place is.
+    appositive_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -273,7 +278,9 @@ class MentionPolicy:
                              _folded(raw["places"].get("unlisted_not_names", ())),
                              _folded(raw["places"].get("unlisted_ner_before", ())),
                              _folded(raw["places"].get("unlisted_person_before", ())),
-                             _phrases(raw["places"].get("before_phrases", ()))),
+                             _phrases(raw["places"].get("before_phrases", ())),
+                             _folded(raw["places"].get("appositive", ())),
+                             _folded(raw["places"].get("appositive_after", ()))),
             documents=DocumentNames(_phrases(raw["documents"]["after"]),
                                     _phrases(raw["documents"]["before"]),
                                     _folded(raw["documents"].get("lowercase", ()))),
