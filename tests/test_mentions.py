@@ -412,8 +412,8 @@ CASES = [
      [("Kenya", "KEN", "name"), ("Palermo", "ITA", "document")]),
     ("The Kenya regulations require a licence.", [("Kenya", "KEN", "name")]),
     # an appositive calls a name no list knows a place; a person's title is no place
-    ("Police in Ngolowindo, a small town in Malawi, detained three recruiters.",
-     [("Ngolowindo", "MWI", "city"), ("Malawi", "MWI", "name")]),
+    ("Police in Ngolowindo, a small town in Botswana, detained three recruiters.",
+     [("Ngolowindo", "BWA", "city"), ("Botswana", "BWA", "name")]),
     ("Kirumba, a fishing village on the lake in Uganda, hosts our nurses.",
      [("Kirumba", "UGA", "city"), ("Uganda", "UGA", "name")]),
     ("We met Ms Chanda, a village elder from Zambia, last year.", [("Zambia", "ZMB", "name")]),
