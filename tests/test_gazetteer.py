@@ -124,6 +124,12 @@ def test_a_region_rare_in_english_takes_any_namesake_town_a_famous_one_does_not(
     assert (california.country, "MEX" in california.alt) == ("USA", False)
 
 
+def test_a_hand_listed_place_is_a_namesake_of_a_city(gaz):
+    # Tanzania's island (rules/extra_places.tsv) beside Mozambique's city of the same name
+    pemba = next(e for e in gaz.index["pemba"] if e.tokens == ("pemba",))
+    assert (pemba.country, "TZA" in pemba.alt) == ("MOZ", True)
+
+
 def test_ambiguous_names_carry_their_alternatives(gaz):
     (congo,) = [e for e in gaz.candidates("congo") if e.tokens == ("congo",)]
     assert (congo.country, congo.alt) == ("COG", ("COD",))

@@ -411,6 +411,11 @@ CASES = [
     ("Kenya ratified the Palermo protocol in 2005.",
      [("Kenya", "KEN", "name"), ("Palermo", "ITA", "document")]),
     ("The Kenya regulations require a licence.", [("Kenya", "KEN", "name")]),
+    # a hand-listed namesake of a city is its reading when the text names its country
+    ("Children from Pemba island are sent to work in hotels in Zanzibar.",
+     [("Pemba", "TZA", "city"), ("Zanzibar", "TZA", "region")]),
+    ("Our office in Pemba works with the police of Cabo Delgado.",
+     [("Pemba", "MOZ", "city"), ("Cabo Delgado", "MOZ", "region")]),
     # an appositive calls a name no list knows a place; a person's title is no place
     ("Police in Ngolowindo, a small town in Botswana, detained three recruiters.",
      [("Ngolowindo", "BWA", "city"), ("Botswana", "BWA", "name")]),

@@ -189,6 +189,7 @@ class GazetteerBuilder:
         self.entries: dict[tuple[str, ...], Entry] = {}
         self.names: dict[str, str] = {}
         self.places: dict[str, tuple[str, str, int]] = {}  # place key -> (ISO3, kind, population)
+        self.curated_places_at: dict[str, str] = {}  # place key -> ISO3, from extra_places.tsv
         #: place key -> ISO3 -> largest population, over every GeoNames town of 1,000+ people
         self.town_pops: dict[str, dict[str, int]] = {}
         self.city_pops: dict[str, dict[str, int]] = {}  # place key -> ISO3 -> largest population
@@ -419,6 +420,7 @@ class GazetteerBuilder:
         otherwise ("Lesbos", "Bekaa", "the Selous"); places, so found with evidence only."""
         for surface, iso3, kind in read_tsv(self.rules_dir / "extra_places.tsv", 3):
             self.places[place_key(strip_the(surface))] = (iso3, kind, 0)
+            self.curated_places_at[place_key(strip_the(surface))] = iso3
 
     def curated(self) -> None:
         """rules/extra_entries.tsv (forced) and rules/not_mentions.txt (blocks, forced)."""
@@ -450,6 +452,11 @@ class GazetteerBuilder:
                 towns = self.town_pops.get(place_key(e.surface), {})
                 alt += [c for c, p in sorted(towns.items(), key=lambda kv: -kv[1])
                         if c != e.country and c not in alt and p >= least]
+            # a place of crime geography we list by hand is a namesake to reckon with, whatever
+            # its size ("Pemba", Mozambique's city, and Tanzania's island)
+            curated = self.curated_places_at.get(place_key(e.surface))
+            if curated and curated != e.country and curated not in alt:
+                alt.append(curated)
             if alt:
                 self.entries[tokens] = Entry(e.surface, e.tokens, e.country, e.kind, e.case,
                                              e.confirm, e.weight, tuple(alt))
