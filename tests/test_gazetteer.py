@@ -124,6 +124,11 @@ def test_a_region_rare_in_english_takes_any_namesake_town_a_famous_one_does_not(
     assert (california.country, "MEX" in california.alt) == ("USA", False)
 
 
+def test_a_hand_listed_place_rare_in_english_is_sure_a_surname_is_not(gaz):
+    assert gaz.lookup_place("Lesbos").sure
+    assert not gaz.lookup_place("Rhodes").sure  # also a surname: a cue must confirm it
+
+
 def test_a_hand_listed_place_is_a_namesake_of_a_city(gaz):
     # Tanzania's island (rules/extra_places.tsv) beside Mozambique's city of the same name
     pemba = next(e for e in gaz.index["pemba"] if e.tokens == ("pemba",))

@@ -411,6 +411,10 @@ CASES = [
     ("Kenya ratified the Palermo protocol in 2005.",
      [("Kenya", "KEN", "name"), ("Palermo", "ITA", "document")]),
     ("The Kenya regulations require a licence.", [("Kenya", "KEN", "name")]),
+    # a hand-listed place rare in English needs no cue; one that is also a surname does
+    ("Lesbos has become a symbol of the failure to share responsibility.",
+     [("Lesbos", "GRC", "region")]),
+    ("Rhodes said the decision was final.", []),
     # a hand-listed namesake of a city is its reading when the text names its country
     ("Children from Pemba island are sent to work in hotels in Zanzibar.",
      [("Pemba", "TZA", "city"), ("Zanzibar", "TZA", "region")]),

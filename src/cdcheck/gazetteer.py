@@ -64,6 +64,9 @@ class Place:
     alt: tuple[str, ...] = ()
     #: The name is also a common English word ("Independence", "Colon"): NER must confirm it.
     common: bool = False
+    #: Hand-listed (extra_places.tsv), rare in English and without a namesake elsewhere
+    #: ("Lesbos", "Melilla"): a place wherever it stands, cue or none.
+    sure: bool = False
 
 
 @dataclass
@@ -159,7 +162,8 @@ class Places:
             return None
         iso3, kind, *rest = row.split("\t")
         alt = tuple(rest[0].split("|")) if rest and rest[0] else ()
-        return Place(iso3, kind, alt, len(rest) > 1 and rest[1] == "1")
+        return Place(iso3, kind, alt, len(rest) > 1 and rest[1] == "1",
+                     len(rest) > 2 and rest[2] == "1")
 
     def __contains__(self, key: str) -> bool:
         return key in self._rows
@@ -169,7 +173,7 @@ class Places:
 
 
 def _read_places(path: Path) -> Places:
-    """places.tsv: key, ISO3, kind, other countries ("|"), common word ("1")."""
+    """places.tsv: key, ISO3, kind, other countries ("|"), common word ("1"), sure ("1")."""
     rows = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:

@@ -830,7 +830,8 @@ class MentionFinder:
                 and not all(w in self.policy.generic_words for w in ev.folded[i:end])
             kind = "document" if document_name(ev, i, end) else place.kind
             mention = self._mention(ev, i, end, owner or place.country, kind, None, "places")
-            if place_cue(ev, i, end) or coordinated or owner or several or kind == "document":
+            if place_cue(ev, i, end) or coordinated or owner or several or place.sure \
+                    or kind == "document":
                 found.append((mention, () if owner else place.alt))
                 covered.update(range(i, end))
                 ends[end] = (mention.country, not owner and bool(place.alt))

@@ -32,6 +32,10 @@ _ARTICLES = {"al", "ad", "ar", "as", "ash", "an", "at", "az", "adh", "ath", "ad-
 #: A place name at least this frequent in English (wordfreq Zipf) is a common word: found only
 #: when NER itself marks it as a place ("Independence", "Victoria", "Colon").
 COMMON_ZIPF = 3.5
+#: A hand-listed place (extra_places.tsv) less frequent than this in English, with no namesake
+#: in another country, is a place wherever it stands ("Lesbos has become...", where NER tags
+#: nothing); "Rhodes", "Guerrero" and "Kruger" are also people's names and still need a cue.
+SURE_ZIPF = 2.5
 #: Towns this large also enter under their spelling variants (GeoNames alternate names in Latin
 #: letters that begin like the name: "Frankfurt" for "Frankfurt am Main", "Zuwara" for "Zuwarah").
 VARIANT_POPULATION = 5_000
@@ -417,7 +421,7 @@ class GazetteerBuilder:
 
     def curated_places(self) -> None:
         """rules/extra_places.tsv: islands, parks, regions and ports GeoNames lacks or names
-        otherwise ("Lesbos", "Bekaa", "the Selous"); places, so found with evidence only."""
+        otherwise ("Lesbos", "Bekaa", "the Selous"); places, found with evidence (a cue, NER) unless rare in English."""
         for surface, iso3, kind in read_tsv(self.rules_dir / "extra_places.tsv", 3):
             self.places[place_key(strip_the(surface))] = (iso3, kind, 0)
             self.curated_places_at[place_key(strip_the(surface))] = iso3
@@ -506,14 +510,18 @@ class GazetteerBuilder:
         with open(self.rules_dir / PLACES_FILE, "w", encoding="utf-8", newline="") as fh:
             fh.write("# generated: smaller places (GeoNames towns of 1,000+ people, ISO 3166-2 "
                      "names): key, ISO3, kind, other countries with a place of that name, "
-                     "common English word (1); found only with NER or a place cue\n")
+                     "common English word (1), sure (1: hand-listed, rare in English, no namesake "
+                     "elsewhere); found only with NER or a place cue unless sure\n")
             w = csv.writer(fh, delimiter="\t", lineterminator="\n")
             in_gazetteer = {place_key(" ".join(t)) for t in self.entries}
             for key in sorted(self.places):
                 iso3, kind, _ = self.places[key]
                 if key.strip() and key not in in_gazetteer:
-                    w.writerow([key, iso3, kind, "|".join(self._other_countries(key, iso3)),
-                                int(self.zipf(key, "en") >= COMMON_ZIPF)])
+                    others = self._other_countries(key, iso3)
+                    zipf = self.zipf(key, "en")
+                    sure = key in self.curated_places_at and not others and zipf < SURE_ZIPF
+                    w.writerow([key, iso3, kind, "|".join(others), int(zipf >= COMMON_ZIPF)]
+                               + ([1] if sure else []))
         load.cache_clear()
         return len(self.entries)
 
