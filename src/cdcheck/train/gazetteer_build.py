@@ -421,7 +421,8 @@ class GazetteerBuilder:
 
     def curated_places(self) -> None:
         """rules/extra_places.tsv: islands, parks, regions and ports GeoNames lacks or names
-        otherwise ("Lesbos", "Bekaa", "the Selous"); places, found with evidence (a cue, NER) unless rare in English."""
+        otherwise ("Lesbos", "Bekaa", "the Selous"); places, found with evidence (a cue, NER)
+        unless rare in English."""
         for surface, iso3, kind in read_tsv(self.rules_dir / "extra_places.tsv", 3):
             self.places[place_key(strip_the(surface))] = (iso3, kind, 0)
             self.curated_places_at[place_key(strip_the(surface))] = iso3
