@@ -1005,9 +1005,10 @@ class MentionFinder:
         return out
 
     def _beside_places(self, ev: Evidence, found: list) -> dict[tuple[int, int], str]:
-        """Names NER tags a place (a person only after "in", "at" and the like) that no list
-        knows, coordinated with a town or region found ("around Kete Krachi and Yeji", "in Paro
-        and in Gelephu"): {(start, end): the country of that town}. Two towns named together
+        """Names NER tags a place (a person only after "in", "at" and the like, or first of a
+        pair after a place cue) that no list knows, coordinated with a town or region found
+        ("around Kete Krachi and Yeji", "in Paro and in Gelephu"): {(start, end): the country of
+        that town}. Two towns named together
         lie in one country far more often than not, and the smaller is the one no list knows."""
         doc, folded, policy = ev.doc, ev.folded, self.policy
         places = []  # (start, end, country) of the towns and regions found without doubt
